@@ -1,0 +1,22 @@
+"""The Celery app and, in one place, every periodic schedule."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("interview_relay")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every minute: reminders due, overdue requests switched to marketing outreach,
+    # deferred requests woken, and outbox rows that were never sent or need a retry.
+    # Safe to overlap: the job claims rows with SKIP LOCKED and records what it did.
+    "process-deadlines": {
+        "task": "interviews.tasks.process_deadlines",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}

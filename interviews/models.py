@@ -1,0 +1,368 @@
+"""Interview candidates, requests, their timeline and the notification outbox.
+
+Nothing outside `interviews/workflow.py` (and the sweeps in `interviews/jobs.py`, which
+apply the same rules to batches) writes `InterviewRequest.status`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+
+
+class Candidate(models.Model):
+    """A person at a customer account who could be interviewed."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    crm_id = models.CharField(_("CRM id"), max_length=64, blank=True)
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    last_interviewed_on = models.DateField(_("last interviewed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "email"],
+                condition=~Q(email=""),
+                name="candidate_email_unique_per_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.title})" if self.title else self.name
+
+
+class Purpose(models.TextChoices):
+    CASE_STUDY = "case_study", _("Case study")
+    TESTIMONIAL = "testimonial", _("Testimonial")
+    RESEARCH = "research", _("Research")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    AWAITING_OWNER = "awaiting_owner", _("Waiting for the owner")
+    OWNER_OUTREACH = "owner_outreach", _("Owner is asking the customer")
+    MARKETING_OUTREACH = "marketing_outreach", _("Marketing is contacting the customer")
+    DEFERRED = "deferred", _("Deferred by the owner")
+    DECLINED = "declined", _("Declined by the owner")
+    SCHEDULED = "scheduled", _("Interview scheduled")
+    CUSTOMER_DECLINED = "customer_declined", _("Customer said no")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A request is "open" until it reaches an end state; an account has at most one open
+# request at a time (enforced by a constraint, so two marketers cannot both file).
+OPEN_STATUSES = (
+    Status.AWAITING_OWNER,
+    Status.OWNER_OUTREACH,
+    Status.MARKETING_OUTREACH,
+    Status.DEFERRED,
+    Status.SCHEDULED,
+)
+CLOSED_STATUSES = (Status.DECLINED, Status.CUSTOMER_DECLINED, Status.COMPLETED, Status.CANCELLED)
+# States in which the owner owes an answer by `response_due_at`.
+WAITING_ON_OWNER_STATUSES = (Status.AWAITING_OWNER, Status.OWNER_OUTREACH)
+
+
+class Outreach(models.TextChoices):
+    OWNER = "owner", _("The owner asks the customer")
+    MARKETING = "marketing", _("Marketing contacts the customer")
+
+
+class ReasonCategory(models.TextChoices):
+    """Why an owner defers or declines; the dashboard counts these."""
+
+    BAD_TIMING = "bad_timing", _("Bad timing for the customer")
+    OPEN_ISSUE = "open_issue", _("Open escalation or problem with the customer")
+    RENEWAL = "renewal", _("Renewal or negotiation in progress")
+    RELATIONSHIP = "relationship", _("Relationship is too new or fragile")
+    RECENTLY_ASKED = "recently_asked", _("Customer was asked recently")
+    CONTACT_LEFT = "contact_left", _("Contact has left or changed role")
+    NOT_A_FIT = "not_a_fit", _("Not a good fit for this piece")
+    OTHER = "other", _("Other")
+
+
+class InterviewRequest(models.Model):
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="requests"
+    )
+    candidates = models.ManyToManyField(
+        Candidate, verbose_name=_("candidates"), related_name="requests", blank=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="filed_requests",
+    )
+    owner_at_filing = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner at filing"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The owner who is asked now: the account's owner at filing unless a manager reassigned.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_requests",
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    questions = models.TextField(_("questions we want answered"))
+    needed_by = models.DateField(_("content needed by"), null=True, blank=True)
+    note_to_owner = models.TextField(_("note to the owner"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_OWNER
+    )
+    outreach_by = models.CharField(
+        _("outreach by"), max_length=10, choices=Outreach.choices, blank=True
+    )
+    escalated = models.BooleanField(
+        _("switched after the deadline"),
+        default=False,
+        help_text=_(
+            "Marketing went direct because the owner's window passed or a manager forced it."
+        ),
+    )
+    response_window_days = models.PositiveSmallIntegerField(_("response window (business days)"))
+    window_started_at = models.DateTimeField(_("current window started"), null=True, blank=True)
+    # What the owner owes next, by when: an answer (awaiting_owner) or the customer's
+    # answer (owner_outreach). Indexed for the minute job; empty in every other state.
+    response_due_at = models.DateTimeField(_("owner's deadline"), null=True, blank=True)
+    next_reminder_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent in this window"), default=0)
+    deferral_count = models.PositiveSmallIntegerField(_("times deferred"), default=0)
+    deferred_until = models.DateField(_("deferred until"), null=True, blank=True)
+    wake_at = models.DateTimeField(_("wakes at"), null=True, blank=True)
+    owner_responded_at = models.DateTimeField(_("owner first answered"), null=True, blank=True)
+    cooldown_override_reason = models.TextField(_("cooldown override reason"), blank=True)
+
+    interview_at = models.DateTimeField(_("interview date"), null=True, blank=True)
+    interview_location = models.CharField(_("interview place"), max_length=300, blank=True)
+    outcome_summary = models.TextField(_("what we learned"), blank=True)
+    published_url = models.URLField(_("published piece"), max_length=500, blank=True)
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("filed"))
+    updated_at = models.DateTimeField(_("updated"))
+    status_changed_at = models.DateTimeField(_("status changed"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("interview request")
+        verbose_name_plural = _("interview requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_request_per_account",
+                violation_error_message=_("This account already has an open interview request."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=WAITING_ON_OWNER_STATUSES)
+                | Q(response_due_at__isnull=False),
+                name="waiting_request_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.DEFERRED) | Q(wake_at__isnull=False),
+                name="deferred_request_has_wake_time",
+            ),
+        ]
+        indexes = [
+            # The minute job reads only the due rows of each kind.
+            models.Index(
+                fields=["response_due_at"],
+                condition=Q(status__in=WAITING_ON_OWNER_STATUSES),
+                name="req_due_waiting_idx",
+            ),
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(next_reminder_at__isnull=False),
+                name="req_reminder_due_idx",
+            ),
+            models.Index(
+                fields=["wake_at"], condition=Q(status=Status.DEFERRED), name="req_wake_due_idx"
+            ),
+            models.Index(fields=["status", "-created_at"], name="req_status_created_idx"),
+            models.Index(fields=["owner", "status"], name="req_owner_status_idx"),
+            models.Index(fields=["requested_by", "status"], name="req_marketer_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.account} — {self.topic}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:interviews_interviewrequest_change", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class EventKind(models.TextChoices):
+    FILED = "filed", _("Filed")
+    OWNER_WILL_REACH_OUT = "owner_will_reach_out", _("Owner will ask the customer")
+    OWNER_GO_AHEAD = "owner_go_ahead", _("Owner let marketing contact the customer")
+    DEFERRED = "deferred", _("Deferred")
+    DECLINED = "declined", _("Declined by the owner")
+    DEADLINE_PASSED = "deadline_passed", _("Deadline passed: switched to marketing")
+    WOKE = "woke", _("Deferral ended: back with the owner")
+    SCHEDULED = "scheduled", _("Interview scheduled")
+    CUSTOMER_DECLINED = "customer_declined", _("Customer said no")
+    COMPLETED = "completed", _("Interview completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended")
+    OWNER_REASSIGNED = "owner_reassigned", _("Owner reassigned")
+    FORCED_SWITCH = "forced_switch", _("Manager switched to marketing")
+    REMINDER_SENT = "reminder_sent", _("Reminder sent")
+
+
+class RequestEvent(models.Model):
+    """One line of a request's timeline. Append-only."""
+
+    request = models.ForeignKey(
+        InterviewRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="events"
+    )
+    # Empty when the system acted (deadline passed, deferral ended, reminder).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("what"), max_length=30, choices=EventKind.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    # The request version this event produced. Transitions bump the version, so the
+    # unique constraint makes applying one transition twice impossible.
+    version = models.PositiveIntegerField(_("version"))
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # Reminders do not change the request, so they carry the version they were
+            # sent in and stay out of this constraint.
+            models.UniqueConstraint(
+                fields=["request", "version"],
+                condition=~Q(kind="reminder_sent"),
+                name="event_once_per_request_version",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="event_request_idx"),
+            models.Index(fields=["kind", "created_at"], name="event_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_system(self) -> bool:
+        return self.actor_id is None
+
+
+class NotificationKind(models.TextChoices):
+    NEW_REQUEST = "new_request", _("New request (to the owner)")
+    REMINDER = "reminder", _("Reminder (to the owner)")
+    DECIDED = "decided", _("Owner's decision (to the marketer)")
+    SWITCHED_OWNER = "switched_owner", _("Switched to marketing: courtesy notice (to the owner)")
+    SWITCHED_MARKETER = "switched_marketer", _("Switched to marketing: go ahead (to the marketer)")
+    WOKE = "woke", _("Deferral ended (to the owner)")
+    SCHEDULED = "scheduled", _("Interview scheduled (to the owner)")
+    CUSTOMER_DECLINED = "customer_declined", _("Customer said no (to the other side)")
+    OUTCOME_SHARED = "outcome_shared", _("Outcome shared (to the owner)")
+    CANCELLED = "cancelled", _("Cancelled (to the owner)")
+    DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended (to the owner)")
+    REASSIGNED_FROM = "reassigned_from", _("Request moved to another owner (to the old owner)")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """The outbox: written in the same transaction as the change that causes it.
+
+    A task sends it after commit; the minute job sends whatever is still pending (broker
+    down, SMTP error) with backoff. `unique_key` makes a retried transition or job unable
+    to queue the same email twice.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    request = models.ForeignKey(
+        InterviewRequest,
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    event = models.ForeignKey(
+        RequestEvent,
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    # Extra content for the email (a reminder lists several requests; cc addresses).
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    unique_key = models.CharField(_("unique key"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status=NotificationStatus.PENDING),
+                name="notification_pending_idx",
+            ),
+            models.Index(fields=["request", "created_at"], name="notification_request_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"

@@ -1,0 +1,17 @@
+"""Celery tasks: thin wrappers that pass ids and call the jobs."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from interviews import jobs, outbox
+
+
+@shared_task(name="interviews.tasks.process_deadlines", ignore_result=True)
+def process_deadlines() -> dict[str, int]:
+    return jobs.process_deadlines().as_dict()
+
+
+@shared_task(name="interviews.tasks.send_notifications", ignore_result=True)
+def send_notifications(ids: list[int]) -> tuple[int, int]:
+    return outbox.send_pending(ids=ids)
