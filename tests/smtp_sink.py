@@ -21,7 +21,7 @@ class _Handler:
         self.messages: list[EmailMessage] = []
         self.refusing = False
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         if self.refusing:
             return "451 4.3.0 Mail server busy, try again later"
         self.messages.append(

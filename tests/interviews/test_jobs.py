@@ -272,4 +272,4 @@ def test_a_broker_that_refuses_never_breaks_the_change(
     assert Notification.objects.get().status == NotificationStatus.PENDING
     assert jobs.process_deadlines().sent == 1
     assert mail.outbox and Notification.objects.get().status == NotificationStatus.SENT
-    assert NotificationKind.NEW_REQUEST == Notification.objects.get().kind
+    assert Notification.objects.get().kind == NotificationKind.NEW_REQUEST

@@ -467,7 +467,7 @@ def test_schedule_needs_an_aware_date(clock, file_request, sales, marketer):
         )
 
 
-# --- Cancel and the manager's overrides ------------------------------------------------------------
+# --- Cancel and the manager's overrides ---------------------------------------------
 
 
 def test_only_the_filing_marketer_or_a_manager_cancels(
