@@ -22,8 +22,6 @@ env = environ.Env()
 def _wrap(name: str, parse: Callable[[], Any], expected: str) -> Any:
     try:
         return parse()
-    except ImproperlyConfigured:
-        raise
     except Exception as exc:  # environ raises ValueError, TypeError, KeyError...
         raise ImproperlyConfigured(
             f"Environment variable {name}={env.str(name, default='')!r} is malformed: "
@@ -77,11 +75,17 @@ def env_int_list(name: str, default: list[int], *, minimum: int = 0) -> list[int
 def env_time(name: str, default: str) -> dt.time:
     raw = env.str(name, default=default).strip()
     try:
-        return dt.time.fromisoformat(raw)
+        value = dt.time.fromisoformat(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(
             f"Environment variable {name}={raw!r} is malformed: expected a time as HH:MM."
         ) from exc
+    if value.tzinfo is not None:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} has a UTC offset: give a local time as HH:MM "
+            "(the business time zone is BUSINESS_TIME_ZONE)."
+        )
+    return value
 
 
 def env_timezone(name: str, default: str) -> str:
@@ -106,6 +110,20 @@ def env_country(name: str, default: str) -> str:
     return raw
 
 
+def env_subdivision(name: str, country: str) -> str | None:
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return None
+    try:
+        holidays.country_holidays(country, subdiv=raw)
+    except NotImplementedError as exc:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not a region of {country} the holidays "
+            "package knows."
+        ) from exc
+    return raw
+
+
 def env_month_days(name: str) -> list[tuple[int, int]]:
     """Days the company is closed every year on top of public holidays, as MM-DD."""
     raw = env.str(name, default="")
@@ -126,7 +144,14 @@ def env_month_days(name: str) -> list[tuple[int, int]]:
 
 
 def env_db(name: str, default: str) -> dict[str, Any]:
-    return _wrap(name, lambda: env.db_url(name, default=default), "a database URL")
+    config = _wrap(name, lambda: env.db_url(name, default=default), "a database URL")
+    # django-environ passes an unknown scheme through as the engine name.
+    if config.get("ENGINE") not in set(environ.Env.DB_SCHEMES.values()):
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={env.str(name, default='')!r} is malformed: expected "
+            "a database URL such as postgres://user:password@host:5432/name."
+        )
+    return config
 
 
 def env_email(name: str) -> dict[str, Any]:

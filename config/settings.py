@@ -21,16 +21,18 @@ from config.env import (
     env_int,
     env_int_list,
     env_month_days,
+    env_subdivision,
     env_time,
     env_timezone,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 _env_file = BASE_DIR / ".env"
 if _env_file.exists():
     env.read_env(str(_env_file))
+
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 # --- Core -----------------------------------------------------------------------------
 
@@ -165,9 +167,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 # --- Celery ---------------------------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-# Without a broker every task runs in-process at the moment it is enqueued (demo, tests).
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_broker = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# Without a broker every task runs in-process at the moment it is enqueued (demo, tests);
+# the in-memory transport only keeps Celery from looking for a broker on localhost.
+CELERY_TASK_ALWAYS_EAGER = not _broker
+CELERY_BROKER_URL = _broker or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -186,7 +190,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 
 BUSINESS_TIME_ZONE = env_timezone("BUSINESS_TIME_ZONE", TIME_ZONE)
 BUSINESS_HOLIDAYS_COUNTRY = env_country("BUSINESS_HOLIDAYS_COUNTRY", "JP")
-BUSINESS_HOLIDAYS_SUBDIVISION = env.str("BUSINESS_HOLIDAYS_SUBDIVISION", default="") or None
+BUSINESS_HOLIDAYS_SUBDIVISION = env_subdivision(
+    "BUSINESS_HOLIDAYS_SUBDIVISION", BUSINESS_HOLIDAYS_COUNTRY
+)
 BUSINESS_EXTRA_CLOSED_DAYS = env_month_days("BUSINESS_EXTRA_CLOSED_DAYS")
 START_OF_BUSINESS = env_time("START_OF_BUSINESS", "09:00")
 CLOSE_OF_BUSINESS = env_time("CLOSE_OF_BUSINESS", "18:00")

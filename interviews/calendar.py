@@ -71,9 +71,19 @@ def subtract_business_days(day: dt.date, count: int) -> dt.date:
 
 
 def business_days_between(start: dt.date, end: dt.date) -> int:
-    """Business days in (start, end]: how many business days after `start` `end` is."""
-    if end <= start:
-        return -business_days_between(end, start) if end < start else 0
+    """How many business days after `start` `end` is (negative when it is before).
+
+    Forwards it counts the business days in (start, end]; backwards, those in [end, start),
+    so that it undoes `add_business_days` and `subtract_business_days` from any day.
+    """
+    if end == start:
+        return 0
+    if end < start:
+        return -sum(
+            1
+            for offset in range((start - end).days)
+            if is_business_day(end + dt.timedelta(days=offset))
+        )
     count = 0
     day = start
     while day < end:

@@ -53,7 +53,8 @@ def _read(path: Path) -> StoredMail:
     html_part = message.get_body(preferencelist=("html",))
     return StoredMail(
         id=path.stem,
-        subject=str(message["subject"] or ""),
+        # Long (e.g. Japanese) subjects are folded onto several header lines.
+        subject=" ".join(str(message["subject"] or "").split()),
         sender=str(message["from"] or ""),
         to=str(message["to"] or ""),
         cc=str(message["cc"] or ""),

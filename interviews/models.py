@@ -291,10 +291,10 @@ class NotificationKind(models.TextChoices):
     SWITCHED_OWNER = "switched_owner", _("Switched to marketing: courtesy notice (to the owner)")
     SWITCHED_MARKETER = "switched_marketer", _("Switched to marketing: go ahead (to the marketer)")
     WOKE = "woke", _("Deferral ended (to the owner)")
-    SCHEDULED = "scheduled", _("Interview scheduled (to the owner)")
-    CUSTOMER_DECLINED = "customer_declined", _("Customer said no (to the other side)")
+    SCHEDULED = "scheduled", _("Interview scheduled (to the owner and the marketer)")
+    CUSTOMER_DECLINED = "customer_declined", _("Customer said no (to the owner and the marketer)")
     OUTCOME_SHARED = "outcome_shared", _("Outcome shared (to the owner)")
-    CANCELLED = "cancelled", _("Cancelled (to the owner)")
+    CANCELLED = "cancelled", _("Cancelled (to the owner and the marketer)")
     DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended (to the owner)")
     REASSIGNED_FROM = "reassigned_from", _("Request moved to another owner (to the old owner)")
 
