@@ -1,0 +1,82 @@
+"""Every state change of an interview request.
+
+One function per transition (DESIGN.md, "The request lifecycle"). Each runs in one
+transaction, locks the request row, checks the state and who acts, bumps `version`,
+appends a `RequestEvent` and writes the notifications that follow. The system
+transitions (deadline passed, deferral ended, reminders) are written once, for a batch
+of rows; the per-request function is the same code applied to one id, so the minute job
+and a manual call can never disagree about the rule.
+
+Callers use this package's names (`workflow.request_defer(...)`); the modules behind it
+are split by concern.
+"""
+
+from interviews.workflow.base import (
+    CLEARED_DEADLINES,
+    TRANSITIONS,
+    overdue_q,
+    reminder_due_q,
+    wake_due_q,
+    window_fields,
+)
+from interviews.workflow.filing import (
+    FilingPolicy,
+    filing_policy,
+    request_file,
+    response_deadline_preview,
+)
+from interviews.workflow.manager import (
+    request_extend_deadline,
+    request_force_switch,
+    request_reassign_owner,
+)
+from interviews.workflow.outreach import (
+    request_cancel,
+    request_complete,
+    request_customer_declined,
+    request_schedule,
+)
+from interviews.workflow.owner import (
+    deferral_range,
+    request_decline,
+    request_defer,
+    request_owner_go_ahead,
+    request_owner_will_reach_out,
+)
+from interviews.workflow.system import (
+    request_switch_overdue,
+    request_wake,
+    send_reminders_batch,
+    switch_overdue_batch,
+    wake_batch,
+)
+
+__all__ = [
+    "CLEARED_DEADLINES",
+    "TRANSITIONS",
+    "FilingPolicy",
+    "deferral_range",
+    "filing_policy",
+    "overdue_q",
+    "reminder_due_q",
+    "request_cancel",
+    "request_complete",
+    "request_customer_declined",
+    "request_decline",
+    "request_defer",
+    "request_extend_deadline",
+    "request_file",
+    "request_force_switch",
+    "request_owner_go_ahead",
+    "request_owner_will_reach_out",
+    "request_reassign_owner",
+    "request_schedule",
+    "request_switch_overdue",
+    "request_wake",
+    "response_deadline_preview",
+    "send_reminders_batch",
+    "switch_overdue_batch",
+    "wake_batch",
+    "wake_due_q",
+    "window_fields",
+]

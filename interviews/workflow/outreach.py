@@ -1,0 +1,194 @@
+"""Outreach, the interview and its outcome, and cancelling."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from interviews import calendar, permissions
+from interviews.errors import InvalidInput
+from interviews.models import (
+    EventKind,
+    InterviewRequest,
+    NotificationKind,
+    Status,
+)
+from interviews.workflow.base import (
+    CLEARED_DEADLINES,
+    _begin,
+    _clean_reason,
+    _notify,
+    _now,
+    _record,
+)
+
+
+@transaction.atomic
+def request_schedule(
+    *,
+    request_id: int,
+    by: User,
+    interview_at: dt.datetime,
+    location: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> InterviewRequest:
+    """The customer agreed: an interview date (and place or call link)."""
+    now = _now(now)
+    request = _begin(
+        request_id,
+        action="schedule",
+        by=by,
+        allowed=permissions.can_report_outreach,
+        expected_version=expected_version,
+    )
+    if not isinstance(interview_at, dt.datetime) or timezone.is_naive(interview_at):
+        raise InvalidInput(_("Please give the interview date and time."), field="interview_at")
+    location = _clean_reason(location, field="location", required=False)[:300]
+    event = _record(
+        request,
+        to=Status.SCHEDULED,
+        kind=EventKind.SCHEDULED,
+        actor=by,
+        now=now,
+        details={"interview_at": interview_at.isoformat(), "location": location},
+        interview_at=interview_at,
+        interview_location=location,
+        **CLEARED_DEADLINES,
+    )
+    _notify(
+        request,
+        event,
+        NotificationKind.SCHEDULED,
+        [request.owner_id, request.requested_by_id],
+        now,
+        exclude=by,
+    )
+    return request
+
+
+@transaction.atomic
+def request_customer_declined(
+    *,
+    request_id: int,
+    by: User,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> InterviewRequest:
+    now = _now(now)
+    request = _begin(
+        request_id,
+        action="customer_declined",
+        by=by,
+        allowed=permissions.can_report_outreach,
+        expected_version=expected_version,
+    )
+    reason = _clean_reason(reason, required=False)
+    event = _record(
+        request,
+        to=Status.CUSTOMER_DECLINED,
+        kind=EventKind.CUSTOMER_DECLINED,
+        actor=by,
+        now=now,
+        details={"reason": reason},
+    )
+    _notify(
+        request,
+        event,
+        NotificationKind.CUSTOMER_DECLINED,
+        [request.owner_id, request.requested_by_id],
+        now,
+        exclude=by,
+    )
+    return request
+
+
+@transaction.atomic
+def request_complete(
+    *,
+    request_id: int,
+    by: User,
+    outcome_summary: str,
+    published_url: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> InterviewRequest:
+    """The interview was held: record what we learned and share it with the owner."""
+    now = _now(now)
+    request = _begin(
+        request_id,
+        action="complete",
+        by=by,
+        allowed=permissions.can_complete,
+        expected_version=expected_version,
+    )
+    outcome_summary = _clean_reason(outcome_summary, field="outcome_summary")
+    published_url = (published_url or "").strip()
+    if published_url and not published_url.startswith(("http://", "https://")):
+        raise InvalidInput(
+            _("The link must start with http:// or https://."), field="published_url"
+        )
+    event = _record(
+        request,
+        to=Status.COMPLETED,
+        kind=EventKind.COMPLETED,
+        actor=by,
+        now=now,
+        details={"published_url": published_url},
+        outcome_summary=outcome_summary,
+        published_url=published_url[:500],
+    )
+    interviewed_on = calendar.business_date(min(request.interview_at or now, now))
+    request.candidates.update(last_interviewed_on=interviewed_on)
+    _notify(
+        request,
+        event,
+        NotificationKind.OUTCOME_SHARED,
+        [request.owner_id, request.owner_at_filing_id],
+        now,
+        exclude=by,
+    )
+    return request
+
+
+@transaction.atomic
+def request_cancel(
+    *,
+    request_id: int,
+    by: User,
+    reason: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> InterviewRequest:
+    now = _now(now)
+    request = _begin(
+        request_id,
+        action="cancel",
+        by=by,
+        allowed=permissions.can_cancel,
+        expected_version=expected_version,
+        message=_("Only the marketer who filed this request or a manager can cancel it."),
+    )
+    reason = _clean_reason(reason)
+    event = _record(
+        request,
+        to=Status.CANCELLED,
+        kind=EventKind.CANCELLED,
+        actor=by,
+        now=now,
+        details={"reason": reason},
+    )
+    _notify(
+        request,
+        event,
+        NotificationKind.CANCELLED,
+        [request.owner_id, request.requested_by_id],
+        now,
+        exclude=by,
+    )
+    return request
