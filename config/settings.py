@@ -171,7 +171,7 @@ _broker = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 # Without a broker every task runs in-process at the moment it is enqueued (demo, tests);
 # the in-memory transport only keeps Celery from looking for a broker on localhost.
 CELERY_TASK_ALWAYS_EAGER = not _broker
-CELERY_BROKER_URL = _broker or "memory://"
+CELERY_BROKER_URL = _broker or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
