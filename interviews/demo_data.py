@@ -679,7 +679,7 @@ def _plan_requests(d: _Loader) -> None:
         by="@sales",
         until=calendar.business_date(deferred_on)
         + dt.timedelta(days=min(21, settings.MAX_DEFERRAL_DAYS)),
-        reason_category=ReasonCategory.RENEWAL,
+        reason_category=ReasonCategory.CUSTOMER_BUSY,
         reason="契約更新の交渉中です。更新がまとまる来月にもう一度相談させてください。",
     )
 

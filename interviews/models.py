@@ -83,15 +83,13 @@ class Outreach(models.TextChoices):
 
 
 class ReasonCategory(models.TextChoices):
-    """Why an owner defers or declines; the dashboard counts these."""
+    """Why an owner defers or declines: shared by the forms and the dashboard."""
 
-    BAD_TIMING = "bad_timing", _("Bad timing for the customer")
-    OPEN_ISSUE = "open_issue", _("Open escalation or problem with the customer")
-    RENEWAL = "renewal", _("Renewal or negotiation in progress")
-    RELATIONSHIP = "relationship", _("Relationship is too new or fragile")
-    RECENTLY_ASKED = "recently_asked", _("Customer was asked recently")
-    CONTACT_LEFT = "contact_left", _("Contact has left or changed role")
-    NOT_A_FIT = "not_a_fit", _("Not a good fit for this piece")
+    BAD_TIMING = "bad_timing", _("Bad timing")
+    OPEN_ISSUE = "open_issue", _("Open issue with the customer")
+    CUSTOMER_BUSY = "customer_busy", _("Customer too busy")
+    RELATIONSHIP_RISK = "relationship_risk", _("Relationship risk")
+    NOT_A_FIT = "not_a_fit", _("Not a good fit")
     OTHER = "other", _("Other")
 
 

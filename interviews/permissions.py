@@ -65,3 +65,33 @@ def can_override_policy(user: User) -> bool:
 def can_manage(user: User) -> bool:
     """Extend a deadline, reassign the owner, force the switch."""
     return is_manager(user)
+
+
+# Which check guards each workflow action (keys of workflow.TRANSITIONS that people do).
+_ACTION_CHECKS = {
+    "owner_will_reach_out": can_decide,
+    "owner_go_ahead": can_decide,
+    "defer": can_decide,
+    "decline": can_decide,
+    "schedule": can_report_outreach,
+    "customer_declined": can_report_outreach,
+    "complete": can_complete,
+    "cancel": can_cancel,
+    "extend_deadline": lambda user, request: can_manage(user),
+    "reassign_owner": lambda user, request: can_manage(user),
+    "force_switch": lambda user, request: can_manage(user),
+}
+
+
+def allowed_actions(user: User, request: InterviewRequest) -> frozenset[str]:
+    """The actions this person may take on this request in its current state.
+
+    Pages show exactly these; the workflow checks the same rules again on submit.
+    """
+    from interviews.workflow import TRANSITIONS
+
+    return frozenset(
+        action
+        for action, check in _ACTION_CHECKS.items()
+        if request.status in TRANSITIONS[action] and check(user, request)
+    )

@@ -46,7 +46,7 @@ def every_kind(clock, file_request, marketer, sales, cs, manager):
         request_id=r2.pk,
         by=sales,
         until=dt.date(2026, 12, 3),
-        reason_category="renewal",
+        reason_category="customer_busy",
         reason="Renewal",
     )
     r3 = file_request(**new_account("Gamma"))

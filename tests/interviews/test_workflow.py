@@ -205,7 +205,7 @@ def test_defer_until_a_date_with_a_reason(clock, file_request, sales):
         request_id=file_request().pk,
         by=sales,
         until=dt.date(2026, 12, 19),  # a Saturday: wakes Monday morning
-        reason_category=ReasonCategory.RENEWAL,
+        reason_category=ReasonCategory.CUSTOMER_BUSY,
         reason="Renewal closes mid-December",
     )
     assert request.status == Status.DEFERRED
@@ -215,7 +215,7 @@ def test_defer_until_a_date_with_a_reason(clock, file_request, sales):
     event = last_event(request)
     assert event.details == {
         "until": "2026-12-19",
-        "reason_category": "renewal",
+        "reason_category": "customer_busy",
         "reason": "Renewal closes mid-December",
     }
 
