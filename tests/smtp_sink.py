@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every SMTP command at INFO.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:

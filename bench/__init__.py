@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (not tests): `uv run python -m bench --help`."""

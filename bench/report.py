@@ -1,0 +1,103 @@
+"""Collects the figures of one run and renders them as Markdown (bench/RESULTS.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from bench.stats import Timing, table
+
+TARGETS_MS = {
+    "Requests list": 50,
+    "Requests list, filtered": 50,
+    "Request page": 50,
+    "Manager dashboard": 100,
+    "Manager dashboard, filtered": 100,
+}
+
+
+class Report:
+    def __init__(self, *, machine: str, args: dict) -> None:
+        self.machine = machine
+        self.args = args
+        self.sections: dict[str, str] = {}
+        self.figures: dict[str, object] = {}
+
+    def seed(self, result) -> None:
+        rows = ", ".join(f"{n:,} {name}" for name, n in result.rows.items())
+        self.figures["seed"] = result
+        self.sections["Seeding"] = (
+            f"{rows} in {result.seconds:.1f} s "
+            f"({result.rows_per_second:,.0f} rows/s, bulk inserts)."
+        )
+
+    def pages(self, timings: list[Timing]) -> None:
+        self.figures["pages"] = timings
+        rows = []
+        for t in timings:
+            target = TARGETS_MS.get(t.name)
+            verdict = "" if target is None else ("met" if t.median_ms <= target else "MISSED")
+            rows.append([*t.row(), f"≤ {target} ms {verdict}" if target else ""])
+        self.sections["Pages (server-side, Django test client)"] = table(
+            ["page", "median ms", "p95 ms", "runs", "SQL queries", "target"], rows
+        )
+
+    def sweep(self, result) -> None:
+        self.figures["sweep"] = result
+        verdict_rate = "met" if result.app_rate >= 2000 else "MISSED"
+        verdict_ratio = "met" if result.ratio <= 3 else "MISSED"
+        self.sections["Deadline sweep"] = table(
+            ["what", "requests", "seconds", "requests/s"],
+            [
+                [
+                    "process_deadlines batches (app)",
+                    f"{result.requests:,}",
+                    f"{result.app_seconds:.2f}",
+                    f"{result.app_rate:,.0f}",
+                ],
+                [
+                    "hand-written SQL, one statement",
+                    f"{result.requests:,}",
+                    f"{result.sql_seconds:.2f}",
+                    f"{result.sql_rate:,.0f}",
+                ],
+            ],
+        ) + (
+            f"\n\nApp / SQL time ratio: **{result.ratio:.2f} times** "
+            f"(target ≤ 3 times: {verdict_ratio}); "
+            f"app rate target ≥ 2,000 requests/s: {verdict_rate}. Both write the same rows: the "
+            "status change, one event and two outbox notifications per request."
+        )
+
+    def outbox(self, result) -> None:
+        self.figures["outbox"] = result
+        verdict = "met" if result.rate >= 300 else "MISSED"
+        self.sections["Outbox"] = (
+            f"{result.emails:,} notifications rendered (text + HTML, recipient's language) and "
+            f"sent over SMTP to a local sink in {result.seconds:.2f} s: "
+            f"**{result.rate:,.0f} emails/s** "
+            f"(target ≥ 300: {verdict})."
+        )
+
+    def missing(self) -> list[str]:
+        return [name for name in ("pages", "sweep", "outbox") if name not in self.figures]
+
+    def render(self) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            pg = cursor.fetchone()[0]
+        sizes = (
+            f"{self.args['requests']:,} requests, {self.args['accounts']:,} accounts, "
+            f"{self.args['owners']:,} owners, {self.args['marketers']:,} marketers"
+        )
+        parts = [
+            "# Benchmark results",
+            "",
+            f"Run on {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} — {self.machine}, "
+            f"PostgreSQL {pg}.",
+            f"Dataset: {sizes}. Command: `uv run python -m bench`.",
+        ]
+        for title, body in self.sections.items():
+            parts += ["", f"## {title}", "", body]
+        return "\n".join(parts) + "\n"
