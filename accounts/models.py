@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +120,19 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["name"]
+        constraints = [
+            # Login matches the email case-insensitively, so two spellings of one address
+            # must not exist.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_any_case",
+                violation_error_message=_("A user with this email address already exists."),
+            ),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name or self.email

@@ -85,6 +85,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("ADMIN_URL must be a path such as admin/ or ops-7f3a/.")
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -158,10 +160,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEV_MAILBOX_DIR = VAR_DIR / "mailbox"
 if env.str("EMAIL_URL", default=""):
     vars().update(env_email("EMAIL_URL"))
-else:
+elif DEBUG:
     # No mail server configured: keep every message in var/mailbox (readable at
     # /dev/mailbox/ while DEBUG is on) and echo it to the console.
     EMAIL_BACKEND = "interviews.devmailbox.DevMailboxBackend"
+else:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must be set when DEBUG is off (e.g. smtp://user:password@mail.example.com:587"
+        "/?tls=True), or owners would never receive their requests."
+    )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 
 # --- Celery ---------------------------------------------------------------------------
@@ -211,15 +218,31 @@ MAX_DEFERRAL_DAYS = env_int("MAX_DEFERRAL_DAYS", 30, minimum=1, maximum=365)
 REMINDER_BUSINESS_DAYS_BEFORE = sorted(
     set(env_int_list("REMINDER_BUSINESS_DAYS_BEFORE", [2, 0])), reverse=True
 )
+if not REMINDER_BUSINESS_DAYS_BEFORE or max(REMINDER_BUSINESS_DAYS_BEFORE) >= (
+    MAX_RESPONSE_WINDOW_BUSINESS_DAYS
+):
+    raise ImproperlyConfigured(
+        "REMINDER_BUSINESS_DAYS_BEFORE must list at least one day, each shorter than "
+        f"MAX_RESPONSE_WINDOW_BUSINESS_DAYS ({MAX_RESPONSE_WINDOW_BUSINESS_DAYS})."
+    )
 REMINDER_CC_MANAGER = env_bool("REMINDER_CC_MANAGER", False)
+# Email action links stop working after this; reminders carry fresh ones.
+ACTION_LINK_MAX_AGE_DAYS = env_int("ACTION_LINK_MAX_AGE_DAYS", 30, minimum=1, maximum=365)
 ACCOUNT_COOLDOWN_DAYS = env_int("ACCOUNT_COOLDOWN_DAYS", 90, minimum=0, maximum=3650)
 
 # --- Jobs and the outbox ----------------------------------------------------------------
 
 JOB_BATCH_SIZE = env_int("JOB_BATCH_SIZE", 500, minimum=1, maximum=10000)
-NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+# Emails claimed and sent per batch, and how long a claim lasts before another worker may
+# take the rows over (a worker that died mid-batch).
+NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 100, minimum=1, maximum=5000)
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 600, minimum=30)
+# Temporary failures (mail server down, 4xx) are retried with backoff for this long.
+NOTIFICATION_RETRY_FOR_HOURS = env_int("NOTIFICATION_RETRY_FOR_HOURS", 72, minimum=1)
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60, minimum=1)
-NOTIFICATION_RETRY_MAX_SECONDS = env_int("NOTIFICATION_RETRY_MAX_SECONDS", 3600, minimum=1)
+NOTIFICATION_RETRY_MAX_SECONDS = env_int(
+    "NOTIFICATION_RETRY_MAX_SECONDS", 3600, minimum=NOTIFICATION_RETRY_BASE_SECONDS
+)
 
 # --- Logging ----------------------------------------------------------------------------
 

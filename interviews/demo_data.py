@@ -517,6 +517,27 @@ class _Loader:
 
         self.plan(when, run)
 
+    def edit(self, key: str, when: dt.datetime, *, by: str, **changes: Any) -> None:
+        """The marketer changes what they asked (the rest of the request stays)."""
+
+        def run() -> None:
+            request = InterviewRequest.objects.get(pk=self.request_ids[key])
+            values = {
+                "purpose": request.purpose,
+                "topic": request.topic,
+                "questions": request.questions,
+                "needed_by": request.needed_by,
+                "note_to_owner": request.note_to_owner,
+                "candidates": list(request.candidates.all()),
+                **changes,
+            }
+            workflow.request_edit(request_id=request.pk, by=self.users[by], now=when, **values)
+
+        self.plan(when, run)
+
+    def comment(self, key: str, when: dt.datetime, *, by: str, body: str) -> None:
+        self.act(key, when, workflow.comment_add, by=f"@{by}", body=body)
+
     def send_reminders(self, key: str, when: dt.datetime) -> None:
         def run() -> None:
             workflow.send_reminders_batch(now=when, ids=[self.request_ids[key]])
@@ -585,6 +606,30 @@ def _plan_requests(d: _Loader) -> None:
         ),
         note="秋の製造業向けセミナーで事例として紹介したいです。山田様にぜひお話を伺いたいです。",
         people=2,
+    )
+    d.edit(
+        "due_soon",
+        d.at(-4, 15, 0),
+        by="marketer",
+        questions=(
+            "クラウド移行を決めたきっかけは何でしたか？\n"
+            "現場（工場）の反応はどうでしたか？\n"
+            "導入前と比べて、リードタイムや在庫はどう変わりましたか？\n"
+            "社内の情報システム部門の負担はどう変わりましたか？\n"
+            "同業の製造業の方に一言お願いします。"
+        ),
+    )
+    d.comment(
+        "due_soon",
+        d.at(-3, 11, 0),
+        by="sales",
+        body="山田様は来週まで海外出張です。佐々木様だけのインタビューでも大丈夫ですか？",
+    )
+    d.comment(
+        "due_soon",
+        d.at(-3, 13, 30),
+        by="marketer",
+        body="はい、佐々木様だけでも大丈夫です。山田様には後日コメントだけいただければ十分です。",
     )
 
     # Filed to Yuki; a manager passed it to Kenta (Yuki is away): a fresh window for him.
@@ -681,6 +726,12 @@ def _plan_requests(d: _Loader) -> None:
         + dt.timedelta(days=min(21, settings.MAX_DEFERRAL_DAYS)),
         reason_category=ReasonCategory.CUSTOMER_BUSY,
         reason="契約更新の交渉中です。更新がまとまる来月にもう一度相談させてください。",
+    )
+    d.comment(
+        "deferred",
+        deferred_on + dt.timedelta(hours=3),
+        by="marketer",
+        body="承知しました。更新の件が落ち着いたら、改めてご相談させてください。",
     )
 
     # --- The owner asks the customer (after one deferral that ended) -------------------------
@@ -810,6 +861,7 @@ def _plan_requests(d: _Loader) -> None:
         by="@sales",
         interview_at=d.at(5, 14, 0),
         location="青葉メディカル 本社 3F会議室（オンライン参加可：Zoom）",
+        participants="森 恵子様（医療情報部 部長）、清水 拓也様 / 伊藤（マーケティング）、佐藤（営業）",
     )
 
     # --- Closed ---------------------------------------------------------------------------------
@@ -902,6 +954,11 @@ def _plan_requests(d: _Loader) -> None:
             " Key quote approved by 石井様; logo use approved."
         ),
         url="https://www.example.com/customers/iroha-edu",
+        learnings=(
+            "決め手は保護者への連絡が自動化できること。教務部が主導し、先生方への説明会は"
+            "1回で済んだ。次は成績管理との連携を期待している。"
+        ),
+        quotes="「先生が生徒と向き合う時間が、月に20時間戻ってきました。」— 石井 明美様",
     )
     # An older piece, long out of cooldown.
     _completed(
@@ -937,6 +994,8 @@ def _completed(
     location: str,
     outcome: str,
     url: str,
+    learnings: str = "",
+    quotes: str = "",
 ) -> None:
     filed_day = calendar.subtract_business_days(interview_day, 15)
     d.file(
@@ -970,6 +1029,8 @@ def _completed(
         by=f"@{by}",
         outcome_summary=outcome,
         published_url=url,
+        learnings=learnings,
+        quotes=quotes,
     )
 
 

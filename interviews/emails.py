@@ -16,13 +16,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from interviews import links, presenters
 from interviews.models import (
+    WAITING_ON_OWNER_STATUSES,
+    Comment,
     EventKind,
     InterviewRequest,
     Notification,
     NotificationKind,
     ReasonCategory,
 )
+
+# Emails that ask the owner for an answer carry one signed link per answer.
+_ASKS_OWNER = {NotificationKind.NEW_REQUEST, NotificationKind.WOKE}
 
 # Who a reply should reach: the marketer for what goes to owners, and the other way round.
 _TO_MARKETER = {NotificationKind.DECIDED, NotificationKind.SWITCHED_MARKETER}
@@ -56,24 +62,48 @@ def _context(notification: Notification) -> dict[str, Any]:
         "payload": notification.payload,
         "site_url": settings.SITE_URL,
         "home_url": absolute_url(reverse("home")),
+        "how_it_works_url": absolute_url(reverse("how_it_works")),
     }
     if request is not None:
         context["request_url"] = request_url(request)
         context["candidates"] = list(request.candidates.all())
     if details.get("reason_category"):
         context["reason_label"] = ReasonCategory(details["reason_category"]).label
+    if notification.kind == NotificationKind.COMMENT:
+        context["comment"] = (
+            Comment.objects.select_related("author")
+            .filter(pk=notification.payload.get("comment_id"))
+            .first()
+        )
+    if notification.kind == NotificationKind.EDITED:
+        context["changed"] = presenters.changed_labels(details)
+    if notification.kind in _ASKS_OWNER and request is not None:
+        context["answers"] = _answers(request, notification)
     if notification.kind == NotificationKind.REMINDER:
         ids = notification.payload.get("request_ids", [])
         requests = list(
-            InterviewRequest.objects.filter(pk__in=ids)
+            InterviewRequest.objects.filter(
+                pk__in=ids, owner=notification.recipient, status__in=WAITING_ON_OWNER_STATUSES
+            )
             .select_related("account", "requested_by")
             .order_by("response_due_at", "pk")
         )
-        context["requests"] = [(r, request_url(r)) for r in requests]
+        context["requests"] = [(r, request_url(r), _answers(r, notification)) for r in requests]
     return context
 
 
+def _answers(request: InterviewRequest, notification: Notification) -> list[tuple[str, str]]:
+    """The owner's answers with signed links, if the request still waits for one."""
+    if request.owner_id != notification.recipient_id or request.status != "awaiting_owner":
+        return []
+    urls = links.action_urls(request, notification.recipient)
+    return [(action, urls[action]) for action in links.OWNER_ACTIONS]
+
+
 def _reply_to(notification: Notification, context: dict[str, Any]) -> list[str]:
+    comment = context.get("comment")
+    if comment is not None:  # a reply goes to whoever wrote the comment
+        return [comment.author.email] if comment.author_id != notification.recipient_id else []
     request = notification.request
     if request is None:
         requests = context.get("requests") or []
@@ -99,6 +129,8 @@ def render(notification: Notification) -> tuple[str, str, str, dict[str, Any]]:
         base = f"emails/{notification.kind}"
         subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
         text = render_to_string(f"{base}/body.txt", context).strip() + "\n"
+        # Every email ends with the same footer: where the agreement is explained.
+        text += render_to_string("emails/_footer.txt", context).strip() + "\n"
         html = render_to_string("emails/base.html", {**context, "subject": subject, "body": text})
     return subject, text, html, context
 

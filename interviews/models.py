@@ -153,7 +153,10 @@ class InterviewRequest(models.Model):
 
     interview_at = models.DateTimeField(_("interview date"), null=True, blank=True)
     interview_location = models.CharField(_("interview place"), max_length=300, blank=True)
-    outcome_summary = models.TextField(_("what we learned"), blank=True)
+    interview_participants = models.TextField(_("participants"), blank=True)
+    outcome_summary = models.TextField(_("summary"), blank=True)
+    outcome_learnings = models.TextField(_("what we learned"), blank=True)
+    outcome_quotes = models.TextField(_("key quotes"), blank=True)
     published_url = models.URLField(_("published piece"), max_length=500, blank=True)
 
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -230,6 +233,13 @@ class EventKind(models.TextChoices):
     OWNER_REASSIGNED = "owner_reassigned", _("Owner reassigned")
     FORCED_SWITCH = "forced_switch", _("Manager switched to marketing")
     REMINDER_SENT = "reminder_sent", _("Reminder sent")
+    EDITED = "edited", _("Request edited")
+
+
+# Events that record something without changing the request's state: they carry the
+# version they happened in instead of bumping it, because the owner's email links carry
+# the version and a reminder or a typo fix must not turn those links stale.
+NON_VERSIONED_EVENT_KINDS = (EventKind.REMINDER_SENT, EventKind.EDITED)
 
 
 class RequestEvent(models.Model):
@@ -261,11 +271,11 @@ class RequestEvent(models.Model):
         verbose_name_plural = _("request events")
         ordering = ["created_at", "id"]
         constraints = [
-            # Reminders do not change the request, so they carry the version they were
-            # sent in and stay out of this constraint.
+            # Reminders and edits do not change the request's state, so they carry the
+            # version they happened in and stay out of this constraint.
             models.UniqueConstraint(
                 fields=["request", "version"],
-                condition=~Q(kind="reminder_sent"),
+                condition=~Q(kind__in=NON_VERSIONED_EVENT_KINDS),
                 name="event_once_per_request_version",
             ),
         ]
@@ -295,12 +305,47 @@ class NotificationKind(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled (to the owner and the marketer)")
     DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended (to the owner)")
     REASSIGNED_FROM = "reassigned_from", _("Request moved to another owner (to the old owner)")
+    COMMENT = "comment", _("Comment (to the marketer and the owner)")
+    EDITED = "edited", _("Request edited (to the owner)")
+
+
+class Comment(models.Model):
+    """A message on a request between the marketer and the owner (managers may join).
+
+    Comments are conversation, not state: they do not bump the request's version.
+    """
+
+    request = models.ForeignKey(
+        InterviewRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"))
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="comment_request_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    OBSOLETE = "obsolete", _("Not sent: no longer applies")
 
 
 class Notification(models.Model):
@@ -344,7 +389,11 @@ class Notification(models.Model):
         default=NotificationStatus.PENDING,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # While pending: when to try next. While sending: when the claim expires.
     next_attempt_at = models.DateTimeField(_("next attempt"))
+    # Temporary failures are retried until then (empty: NOTIFICATION_RETRY_FOR_HOURS after
+    # creation); an operator's re-send sets a fresh window.
+    retry_until = models.DateTimeField(_("retry until"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

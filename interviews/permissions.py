@@ -58,6 +58,16 @@ def can_cancel(user: User, request: InterviewRequest) -> bool:
     return is_manager(user) or (is_marketer(user) and user.pk == request.requested_by_id)
 
 
+def can_edit(user: User, request: InterviewRequest) -> bool:
+    """Change what was asked (topic, questions, people): only the marketer who asked."""
+    return is_marketer(user) and user.pk == request.requested_by_id
+
+
+def can_comment(user: User, request: InterviewRequest) -> bool:
+    """Anyone who may see the request may write on it: the two sides and managers."""
+    return can_view(user, request)
+
+
 def can_override_policy(user: User) -> bool:
     return is_manager(user)
 
@@ -80,7 +90,17 @@ _ACTION_CHECKS = {
     "extend_deadline": lambda user, request: can_manage(user),
     "reassign_owner": lambda user, request: can_manage(user),
     "force_switch": lambda user, request: can_manage(user),
+    "edit": can_edit,
 }
+
+
+def can(user: User, action: str, request: InterviewRequest) -> bool:
+    """Whether this person may take this action on this request, its state aside.
+
+    Pages answer 403 when this is false, and “no longer possible” when only the state
+    stands in the way (someone else got there first)."""
+    check = _ACTION_CHECKS.get(action)
+    return bool(check and check(user, request))
 
 
 def allowed_actions(user: User, request: InterviewRequest) -> frozenset[str]:

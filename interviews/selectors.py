@@ -1,12 +1,43 @@
-"""Read-side queries for pages."""
+"""Read-side queries for pages.
+
+Each page's queries are fixed in number whatever the data: rows come with what they show
+(select_related / prefetch_related / annotations), never one query per row.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
 
-from accounts.models import User
+from django.db.models import (
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from accounts.models import OWNER_DEPARTMENTS, Account, User
 from interviews import permissions
-from interviews.models import InterviewRequest, RequestEvent
+from interviews.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Candidate,
+    Comment,
+    EventKind,
+    InterviewRequest,
+    RequestEvent,
+)
+
+# Events whose details explain the state a request is in (the reason shown next to it).
+_STATE_EVENT_KINDS = (
+    EventKind.DEFERRED,
+    EventKind.DECLINED,
+    EventKind.CUSTOMER_DECLINED,
+    EventKind.CANCELLED,
+    EventKind.FORCED_SWITCH,
+)
 
 
 def requests_visible_to(user: User) -> QuerySet[InterviewRequest]:
@@ -16,5 +47,186 @@ def requests_visible_to(user: User) -> QuerySet[InterviewRequest]:
     return qs.filter(Q(owner=user) | Q(owner_at_filing=user) | Q(requested_by=user))
 
 
+def with_state_event(qs: QuerySet[InterviewRequest]) -> QuerySet[InterviewRequest]:
+    """Annotate `state_event_details`: the details of the event that put each request in
+    its current state (why it was deferred, declined, cancelled), in the same query."""
+    latest = (
+        RequestEvent.objects.filter(
+            request=OuterRef("pk"), to_status=OuterRef("status"), kind__in=_STATE_EVENT_KINDS
+        )
+        .order_by("-created_at", "-id")
+        .values("details")[:1]
+    )
+    return qs.annotate(state_event_details=Subquery(latest, output_field=JSONField()))
+
+
+# --- The request list ------------------------------------------------------------------
+
+SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "deadline": (F("response_due_at").asc(nulls_last=True), "-created_at", "-pk"),
+    "updated": ("-updated_at", "-pk"),
+    "account": ("account__name", "-created_at", "-pk"),
+}
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    """What the list is narrowed to; empty values mean “any”."""
+
+    q: str = ""
+    status: str = ""  # a Status value, or "open" / "closed"
+    owner: User | None = None
+    account: Account | None = None
+    purpose: str = ""
+    mine: bool = False
+    sort: str = "newest"
+
+
+def _matches(q: str) -> Q:
+    """Search by account, candidate (name or email) or topic."""
+    people = Candidate.requests.through.objects.filter(
+        Q(candidate__name__icontains=q) | Q(candidate__email__icontains=q),
+        interviewrequest_id=OuterRef("pk"),
+    )
+    return Q(account__name__icontains=q) | Q(topic__icontains=q) | Q(Exists(people))
+
+
+def request_list(user: User, filters: RequestFilters) -> QuerySet[InterviewRequest]:
+    qs = with_state_event(requests_visible_to(user))
+    if filters.q:
+        qs = qs.filter(_matches(filters.q))
+    if filters.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif filters.status == "closed":
+        qs = qs.filter(status__in=CLOSED_STATUSES)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.owner is not None:
+        qs = qs.filter(owner=filters.owner)
+    if filters.account is not None:
+        qs = qs.filter(account=filters.account)
+    if filters.purpose:
+        qs = qs.filter(purpose=filters.purpose)
+    if filters.mine:
+        qs = qs.filter(Q(requested_by=user) | Q(owner=user))
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+
+
+def owners_for_filter() -> QuerySet[User]:
+    return User.objects.filter(department__in=OWNER_DEPARTMENTS, is_active=True).order_by("name")
+
+
+def accounts_for_filter(user: User) -> QuerySet[Account]:
+    """Accounts that have a request this person can see."""
+    visible = requests_visible_to(user).filter(account=OuterRef("pk"))
+    return Account.objects.filter(Exists(visible)).order_by("name")
+
+
+# --- One request -----------------------------------------------------------------------
+
+
+def request_for_page(user: User) -> QuerySet[InterviewRequest]:
+    """The requests this person may open, with what the page shows alongside."""
+    return with_state_event(requests_visible_to(user)).prefetch_related("candidates")
+
+
 def timeline(request: InterviewRequest) -> QuerySet[RequestEvent]:
     return request.events.select_related("actor").order_by("created_at", "id")
+
+
+def comments(request: InterviewRequest) -> QuerySet[Comment]:
+    return request.comments.select_related("author").order_by("created_at", "id")
+
+
+def user_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+# --- Accounts and candidates -------------------------------------------------------------
+
+
+def accounts_visible_to(user: User) -> QuerySet[Account]:
+    """Marketers and managers see every account; an owner sees the accounts they own or
+    have been asked about."""
+    qs = Account.objects.select_related("owner")
+    if permissions.is_marketer(user) or permissions.is_manager(user):
+        return qs
+    if not user.is_active:
+        return qs.none()
+    asked = InterviewRequest.objects.filter(
+        Q(owner=user) | Q(owner_at_filing=user), account=OuterRef("pk")
+    )
+    return qs.filter(Q(owner=user) | Q(Exists(asked)))
+
+
+def account_search(user: User, q: str, *, limit: int = 20) -> list[Account]:
+    """Accounts whose name, CRM id or domain matches, best (name starts with q) first."""
+    q = q.strip()
+    qs = accounts_visible_to(user)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(crm_id__iexact=q) | Q(domain__icontains=q))
+        starts = qs.filter(name__istartswith=q).order_by("name")[:limit]
+        found = list(starts)
+        if len(found) < limit:
+            found += list(
+                qs.exclude(pk__in=[a.pk for a in found]).order_by("name")[: limit - len(found)]
+            )
+        return found
+    return list(qs.order_by("name")[:limit])
+
+
+def account_list(user: User, q: str = "") -> QuerySet[Account]:
+    qs = accounts_visible_to(user)
+    if q.strip():
+        q = q.strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(crm_id__iexact=q) | Q(domain__icontains=q))
+    open_request = InterviewRequest.objects.filter(
+        account=OuterRef("pk"), status__in=OPEN_STATUSES
+    ).values("pk")[:1]
+    last_request = (
+        InterviewRequest.objects.filter(account=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return qs.annotate(
+        open_request_id=Subquery(open_request),
+        last_request_at=Subquery(last_request),
+    ).order_by("name")
+
+
+def account_history(user: User, account: Account) -> QuerySet[InterviewRequest]:
+    """Every request about this account (all purposes) this person may see, newest first."""
+    return (
+        with_state_event(requests_visible_to(user))
+        .filter(account=account)
+        .prefetch_related("candidates")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def account_candidates(account: Account) -> QuerySet[Candidate]:
+    last_asked = (
+        InterviewRequest.objects.filter(candidates=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return account.candidates.annotate(last_asked_at=Subquery(last_asked)).order_by("name")
+
+
+def candidates_visible_to(user: User) -> QuerySet[Candidate]:
+    return Candidate.objects.select_related("account__owner").filter(
+        account__in=accounts_visible_to(user)
+    )
+
+
+def candidate_history(user: User, candidate: Candidate) -> QuerySet[InterviewRequest]:
+    return (
+        with_state_event(requests_visible_to(user))
+        .filter(candidates=candidate)
+        .prefetch_related("candidates")
+        .order_by("-created_at", "-pk")
+    )

@@ -1,11 +1,40 @@
 from django.urls import path
 
-from interviews.views import dev, requests
+from interviews.views import accounts, dev, filing, pages, request_actions, requests
+from interviews.views import manager as manager_views
+from interviews.views import owner as owner_views
 
 urlpatterns = [
+    # Marketers: the list, filing, a request's page and what they do on it.
     path("", requests.home, name="home"),
+    path("requests/new/", filing.request_new, name="request_new"),
     path("requests/<int:pk>/", requests.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", request_actions.edit, name="request_edit"),
+    path("requests/<int:pk>/comments/", request_actions.comment, name="request_comment"),
+    path("requests/<int:pk>/schedule/", request_actions.schedule, name="request_schedule"),
+    path(
+        "requests/<int:pk>/customer-declined/",
+        request_actions.customer_declined,
+        name="request_customer_declined",
+    ),
+    path("requests/<int:pk>/complete/", request_actions.complete, name="request_complete"),
+    path("requests/<int:pk>/cancel/", request_actions.cancel, name="request_cancel"),
+    # Customer accounts and the people at them.
+    path("accounts/", accounts.account_list, name="account_list"),
+    path("accounts/search/", accounts.account_search, name="account_search"),
+    path("accounts/<int:pk>/", accounts.account_detail, name="account_detail"),
+    path("candidates/<int:pk>/", accounts.candidate_detail, name="candidate_detail"),
+    # Public: the agreement in plain words, linked from every email.
+    path("how-it-works/", pages.how_it_works, name="how_it_works"),
     path("dev/mailbox/", dev.dev_mailbox, name="dev_mailbox"),
     path("dev/mailbox/<str:mail_id>/", dev.dev_mailbox_message, name="dev_mailbox_message"),
     path("dev/mailbox/<str:mail_id>/html/", dev.dev_mailbox_html, name="dev_mailbox_html"),
+    # Owners: answers from email links (no login), signed in, their queue, account pauses.
+    path("r/<str:token>/<slug:action>/", owner_views.action_link, name="action_link"),
+    path("requests/<int:pk>/answer/<slug:action>/", owner_views.answer, name="answer"),
+    path("waiting/", owner_views.queue, name="owner_queue"),
+    path("accounts/<int:pk>/pause/", owner_views.pause_account, name="pause_account"),
+    path("accounts/<int:pk>/unpause/", owner_views.unpause_account, name="unpause_account"),
+    # Managers' overrides.
+    path("requests/<int:pk>/manage/<slug:action>/", manager_views.manage, name="manage"),
 ]

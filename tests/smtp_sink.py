@@ -23,11 +23,11 @@ def free_port() -> int:
 class _Handler:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
-        self.refusing = False
+        self.refusing: str | None = None
 
     async def handle_DATA(self, server, session, envelope):
         if self.refusing:
-            return "451 4.3.0 Mail server busy, try again later"
+            return self.refusing
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
@@ -44,8 +44,14 @@ class SmtpSink:
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages
 
-    def refuse(self, refusing: bool = True) -> None:
-        self.handler.refusing = refusing
+    def refuse(self, refusing: bool = True, *, permanently: bool = False) -> None:
+        """Answer DATA with 451 (try later) or, permanently, 550 (rejected)."""
+        if not refusing:
+            self.handler.refusing = None
+        elif permanently:
+            self.handler.refusing = "550 5.7.1 Message rejected"
+        else:
+            self.handler.refusing = "451 4.3.0 Mail server busy, try again later"
 
     def start(self) -> SmtpSink:
         self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)

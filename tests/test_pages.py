@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interviews import jobs
-from tests.factories import AccountFactory, CandidateFactory
+from tests.factories import AccountFactory, CandidateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,13 @@ def test_dev_mailbox_shows_sent_email_only_in_debug(client, clock, file_request,
     assert html.status_code == 200 and "default-src 'none'" in html["Content-Security-Policy"]
     assert client.get(reverse("dev_mailbox_message", args=["..-etc-passwd"])).status_code == 404
 
+    # From another machine only staff may look (the demo may listen on 0.0.0.0).
+    assert client.get(reverse("dev_mailbox"), REMOTE_ADDR="192.168.1.20").status_code == 404
+    staff = UserFactory(email="ops@example.com", is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("dev_mailbox"), REMOTE_ADDR="192.168.1.20").status_code == 200
+    client.logout()
+
     settings.DEBUG = False
     assert client.get(reverse("dev_mailbox")).status_code == 404
     assert mail.outbox == []  # the dev backend was used instead of locmem
@@ -125,3 +132,18 @@ def test_admin_lists_every_model(admin_client, clock, file_request, model):
         change = admin_client.get(f"/admin/{model}/{request.pk}/change/")
         assert change.status_code == 200
         assert admin_client.get(f"/admin/{model}/add/").status_code == 403
+
+
+def test_email_addresses_are_one_account_whatever_their_case(client, marketer):
+    from django.db import IntegrityError, transaction
+
+    from accounts.models import User
+
+    # Saved through the model (admin, import): stored lower-case, so it collides.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User(email="Marketer@Example.com", name="Twin").save()
+    # Written around the model: the database constraint still refuses the second spelling.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.bulk_create([User(email="MARKETER@example.com", name="Twin")])
+    response = client.post(reverse("login"), {"username": "Marketer@EXAMPLE.com", "password": "pw"})
+    assert response.status_code == 302

@@ -90,6 +90,18 @@ CASES: dict[str, dict[str, str]] = {
     "start-after-close": {"START_OF_BUSINESS": "19:00", "CLOSE_OF_BUSINESS": "18:00"},
     "close-with-offset": {"CLOSE_OF_BUSINESS": "18:00+09:00"},
     "subdivision": {"BUSINESS_HOLIDAYS_SUBDIVISION": "ZZ"},
+    "no-reminders": {"REMINDER_BUSINESS_DAYS_BEFORE": ","},
+    "reminder-too-early": {"REMINDER_BUSINESS_DAYS_BEFORE": "99"},
+    "retry-cap-below-base": {
+        "NOTIFICATION_RETRY_BASE_SECONDS": "600",
+        "NOTIFICATION_RETRY_MAX_SECONDS": "1",
+    },
+    "admin-at-root": {"ADMIN_URL": "/"},
+    "production-without-mail": {
+        "DEBUG": "false",
+        "SECRET_KEY": TEST_SECRET,
+        "ALLOWED_HOSTS": "relay.example.com",
+    },
     # Valid.
     "defaults": {},
     "broker-and-mail": {
@@ -109,6 +121,7 @@ CASES: dict[str, dict[str, str]] = {
         "DEBUG": "false",
         "SECRET_KEY": TEST_SECRET,
         "ALLOWED_HOSTS": "relay.example.com,www.relay.example.com",
+        "EMAIL_URL": "smtp://mail.example.com:587",
     },
 }
 
@@ -195,6 +208,11 @@ def startup(request, tmp_path_factory):
         ("start-after-close", "START_OF_BUSINESS"),
         ("close-with-offset", "CLOSE_OF_BUSINESS"),
         ("subdivision", "BUSINESS_HOLIDAYS_SUBDIVISION"),
+        ("no-reminders", "REMINDER_BUSINESS_DAYS_BEFORE"),
+        ("reminder-too-early", "REMINDER_BUSINESS_DAYS_BEFORE"),
+        ("retry-cap-below-base", "NOTIFICATION_RETRY_MAX_SECONDS"),
+        ("admin-at-root", "ADMIN_URL"),
+        ("production-without-mail", "EMAIL_URL"),
     ],
 )
 def test_malformed_value_stops_startup_naming_the_variable(startup, case, name):

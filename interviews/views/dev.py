@@ -10,22 +10,27 @@ from django.views.decorators.http import require_GET
 
 from interviews import devmailbox
 
+_LOOPBACK = {"127.0.0.1", "::1"}
 
-def _require_debug() -> None:
-    # A development tool: it shows every email, action links included.
+
+def _require_dev_access(request: HttpRequest) -> None:
+    """A development tool that shows every email, answer links included: only with DEBUG
+    on, and only to this machine or a signed-in staff member."""
     if not settings.DEBUG:
+        raise Http404
+    if request.META.get("REMOTE_ADDR") not in _LOOPBACK and not request.user.is_staff:
         raise Http404
 
 
 @require_GET
 def dev_mailbox(request: HttpRequest) -> HttpResponse:
-    _require_debug()
+    _require_dev_access(request)
     return render(request, "interviews/dev_mailbox.html", {"mails": devmailbox.list_mail()})
 
 
 @require_GET
 def dev_mailbox_message(request: HttpRequest, mail_id: str) -> HttpResponse:
-    _require_debug()
+    _require_dev_access(request)
     mail = devmailbox.get_mail(mail_id)
     if mail is None:
         raise Http404
@@ -35,7 +40,7 @@ def dev_mailbox_message(request: HttpRequest, mail_id: str) -> HttpResponse:
 @require_GET
 @xframe_options_sameorigin
 def dev_mailbox_html(request: HttpRequest, mail_id: str) -> HttpResponse:
-    _require_debug()
+    _require_dev_access(request)
     mail = devmailbox.get_mail(mail_id)
     if mail is None or not mail.html:
         raise Http404

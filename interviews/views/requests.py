@@ -1,44 +1,95 @@
-"""Pages about requests for people who sign in: the list and a request's page."""
+"""The request list (home for marketers) and a request's page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from interviews import calendar, permissions, selectors
+from interviews import permissions, presenters, selectors
+from interviews.forms.comments import CommentForm
+from interviews.forms.filters import RequestFilterForm
+from interviews.forms.outreach import (
+    CancelForm,
+    CompleteForm,
+    CustomerDeclinedForm,
+    ScheduleForm,
+)
+from interviews.models import InterviewRequest
+from interviews.views import htmx
+
+PAGE_SIZE = 25
+RESULTS = "results"
+
+# The forms the request page offers, by the action (in `allowed_actions`) they serve.
+ACTION_FORMS: dict[str, type[Form]] = {
+    "schedule": ScheduleForm,
+    "customer_declined": CustomerDeclinedForm,
+    "complete": CompleteForm,
+    "cancel": CancelForm,
+}
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    qs = selectors.requests_visible_to(request.user).order_by("-created_at")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "interviews/home.html", {"page": page})
+    user = request.user
+    form = RequestFilterForm(request.GET, user=user)
+    page = Paginator(selectors.request_list(user, form.filters()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page.object_list)
+    for row in rows:
+        row.next_step = presenters.next_step(row, viewer=user)
+    context = {"form": form, "page": page, "rows": rows, "can_file": permissions.can_file(user)}
+    if htmx.target(request) == RESULTS:
+        return htmx.vary(render(request, "interviews/_request_results.html", context))
+    return htmx.vary(render(request, "interviews/home.html", context))
+
+
+def visible_request(request: HttpRequest, pk: int) -> InterviewRequest:
+    """The request if this person may see it; 404 otherwise (its existence is private)."""
+    return get_object_or_404(selectors.request_for_page(request.user), pk=pk)
+
+
+def render_detail(
+    request: HttpRequest,
+    interview: InterviewRequest,
+    *,
+    bound: dict[str, Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The request page; action views pass their bound form back with its errors."""
+    user = request.user
+    actions = permissions.allowed_actions(user, interview)
+    events = list(selectors.timeline(interview))
+    names = selectors.user_names(presenters.reassignment_user_ids(events))
+    bound = bound or {}
+    forms: dict[str, Any] = {
+        action: bound.get(action) or form_class(initial={"expected_version": interview.version})
+        for action, form_class in ACTION_FORMS.items()
+        if action in actions
+    }
+    context = {
+        "interview": interview,
+        "actions": actions,
+        "user": user,
+        "next_step": presenters.next_step(interview, viewer=user),
+        "events": [presenters.event_view(e, names=names) for e in events],
+        "comments": list(selectors.comments(interview)),
+        "comment_form": bound.get("comment") or CommentForm(),
+        "can_comment": permissions.can_comment(user, interview),
+        "forms": forms,
+    }
+    return render(request, "interviews/request_detail.html", context, status=status)
 
 
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = get_object_or_404(
-        selectors.requests_visible_to(request.user).prefetch_related("candidates"), pk=pk
-    )
-    if not permissions.can_view(request.user, interview):
-        raise PermissionDenied
-    days_left = (
-        calendar.business_days_left(interview.response_due_at)
-        if interview.response_due_at
-        else None
-    )
-    return render(
-        request,
-        "interviews/request_detail.html",
-        {
-            "interview": interview,
-            "events": selectors.timeline(interview),
-            "days_left": days_left,
-        },
-    )
+    return render_detail(request, visible_request(request, pk))

@@ -11,6 +11,11 @@ Callers use this package's names (`workflow.request_defer(...)`); the modules be
 are split by concern.
 """
 
+from interviews.workflow.accounts import (
+    account_clear_sensitive,
+    account_mark_sensitive,
+    can_mark_sensitive,
+)
 from interviews.workflow.base import (
     CLEARED_DEADLINES,
     TRANSITIONS,
@@ -19,8 +24,11 @@ from interviews.workflow.base import (
     wake_due_q,
     window_fields,
 )
+from interviews.workflow.comments import comment_add
+from interviews.workflow.editing import EDITABLE_FIELDS, request_edit
 from interviews.workflow.filing import (
     FilingPolicy,
+    NewCandidate,
     filing_policy,
     request_file,
     response_deadline_preview,
@@ -53,8 +61,14 @@ from interviews.workflow.system import (
 
 __all__ = [
     "CLEARED_DEADLINES",
+    "EDITABLE_FIELDS",
     "TRANSITIONS",
     "FilingPolicy",
+    "NewCandidate",
+    "account_clear_sensitive",
+    "account_mark_sensitive",
+    "can_mark_sensitive",
+    "comment_add",
     "deferral_range",
     "filing_policy",
     "overdue_q",
@@ -64,6 +78,7 @@ __all__ = [
     "request_customer_declined",
     "request_decline",
     "request_defer",
+    "request_edit",
     "request_extend_deadline",
     "request_file",
     "request_force_switch",

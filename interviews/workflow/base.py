@@ -47,6 +47,9 @@ TRANSITIONS: dict[str, tuple[Status, ...]] = {
     "extend_deadline": WAITING_ON_OWNER_STATUSES,
     "reassign_owner": (Status.AWAITING_OWNER, Status.DEFERRED, Status.OWNER_OUTREACH),
     "force_switch": (Status.AWAITING_OWNER, Status.DEFERRED, Status.OWNER_OUTREACH),
+    # Not a transition: the marketer may change what they asked for until the owner
+    # answers (the owner should decide on what they will actually be asked).
+    "edit": (Status.AWAITING_OWNER,),
 }
 
 

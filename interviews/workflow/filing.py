@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +102,70 @@ def response_deadline_preview(
     )
 
 
+@dataclass(frozen=True)
+class NewCandidate:
+    """Someone at the account who is not on file yet, added while filing."""
+
+    name: str
+    email: str = ""
+    title: str = ""
+
+
+def clean_content(
+    *,
+    account: Account,
+    candidates: Sequence[Candidate | NewCandidate],
+    purpose: str,
+    topic: str,
+    questions: str,
+    needed_by: dt.date | None,
+    now: dt.datetime,
+) -> tuple[str, str]:
+    """Check what a request asks for (filing and editing); return topic and questions."""
+    if purpose not in Purpose.values:
+        raise InvalidInput(_("Please choose a purpose from the list."), field="purpose")
+    topic = (topic or "").strip()
+    questions = (questions or "").strip()
+    if not topic:
+        raise InvalidInput(_("Please say what the interview is about."), field="topic")
+    if not questions:
+        raise InvalidInput(_("Please list the questions you want answered."), field="questions")
+    if not candidates:
+        raise InvalidInput(_("Please choose at least one person to interview."), field="candidates")
+    if any(isinstance(c, Candidate) and c.account_id != account.pk for c in candidates):
+        raise InvalidInput(
+            _("Every candidate must work at %(account)s.") % {"account": account.name},
+            field="candidates",
+        )
+    if needed_by is not None and needed_by < calendar.business_date(now):
+        raise InvalidInput(
+            _("The date the content is needed by is in the past."), field="needed_by"
+        )
+    return topic[:200], questions
+
+
+def _clean_new_candidate(account: Account, person: NewCandidate) -> NewCandidate:
+    name = (person.name or "").strip()
+    email = (person.email or "").strip().lower()
+    title = (person.title or "").strip()
+    if not name:
+        raise InvalidInput(_("Please give the new person's name."), field="new_candidate_name")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                _("Please give a valid email address."), field="new_candidate_email"
+            ) from None
+        if Candidate.objects.filter(account=account, email__iexact=email).exists():
+            raise InvalidInput(
+                _("Someone with this email is already listed at %(account)s: choose them above.")
+                % {"account": account.name},
+                field="new_candidate_email",
+            )
+    return NewCandidate(name=name[:150], email=email, title=title[:150])
+
+
 def _open_request_error(account: Account, open_request_id: int | None) -> PolicyViolation:
     return PolicyViolation(
         _("%(account)s already has an open interview request; a customer is asked once at a time.")
@@ -122,9 +188,14 @@ def request_file(
     note_to_owner: str = "",
     response_window_days: int | None = None,
     override_reason: str = "",
+    new_candidates: Sequence[NewCandidate] = (),
     now: dt.datetime | None = None,
 ) -> InterviewRequest:
-    """A marketer asks the account's owner for an interview with these candidates."""
+    """A marketer asks the account's owner for an interview with these candidates.
+
+    People not on file yet (`new_candidates`) are created in the same transaction, so a
+    refused request leaves no half-added contacts behind.
+    """
     now = _now(now)
     _require(
         permissions.can_file(by), _("Only marketers and managers can file interview requests.")
@@ -133,26 +204,16 @@ def request_file(
     # unique constraint on open requests is the backstop.
     account = Account.objects.select_for_update().select_related("owner").get(pk=account.pk)
 
-    if purpose not in Purpose.values:
-        raise InvalidInput(_("Please choose a purpose from the list."), field="purpose")
-    topic = (topic or "").strip()
-    questions = (questions or "").strip()
-    if not topic:
-        raise InvalidInput(_("Please say what the interview is about."), field="topic")
-    if not questions:
-        raise InvalidInput(_("Please list the questions you want answered."), field="questions")
-    if not candidates:
-        raise InvalidInput(_("Please choose at least one person to interview."), field="candidates")
-    if any(c.account_id != account.pk for c in candidates):
-        raise InvalidInput(
-            _("Every candidate must work at %(account)s.") % {"account": account.name},
-            field="candidates",
-        )
-    today = calendar.business_date(now)
-    if needed_by is not None and needed_by < today:
-        raise InvalidInput(
-            _("The date the content is needed by is in the past."), field="needed_by"
-        )
+    topic, questions = clean_content(
+        account=account,
+        candidates=[*candidates, *new_candidates],
+        purpose=purpose,
+        topic=topic,
+        questions=questions,
+        needed_by=needed_by,
+        now=now,
+    )
+    new_candidates = [_clean_new_candidate(account, person) for person in new_candidates]
 
     window = response_window_days or settings.RESPONSE_WINDOW_BUSINESS_DAYS
     if window < settings.RESPONSE_WINDOW_BUSINESS_DAYS:
@@ -214,13 +275,22 @@ def request_file(
                 ends=policy.cooldown_ends_on,
             )
 
+    candidates = [
+        *candidates,
+        *(
+            Candidate.objects.create(
+                account=account, name=person.name, email=person.email, title=person.title
+            )
+            for person in new_candidates
+        ),
+    ]
     request = InterviewRequest(
         account=account,
         requested_by=by,
         owner_at_filing=owner,
         owner=owner,
         purpose=purpose,
-        topic=topic[:200],
+        topic=topic,
         questions=questions,
         needed_by=needed_by,
         note_to_owner=(note_to_owner or "").strip(),

@@ -34,10 +34,11 @@ def request_schedule(
     by: User,
     interview_at: dt.datetime,
     location: str = "",
+    participants: str = "",
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> InterviewRequest:
-    """The customer agreed: an interview date (and place or call link)."""
+    """The customer agreed: an interview date (and place or call link, who takes part)."""
     now = _now(now)
     request = _begin(
         request_id,
@@ -49,15 +50,21 @@ def request_schedule(
     if not isinstance(interview_at, dt.datetime) or timezone.is_naive(interview_at):
         raise InvalidInput(_("Please give the interview date and time."), field="interview_at")
     location = _clean_reason(location, field="location", required=False)[:300]
+    participants = _clean_reason(participants, field="participants", required=False)
     event = _record(
         request,
         to=Status.SCHEDULED,
         kind=EventKind.SCHEDULED,
         actor=by,
         now=now,
-        details={"interview_at": interview_at.isoformat(), "location": location},
+        details={
+            "interview_at": interview_at.isoformat(),
+            "location": location,
+            "participants": participants,
+        },
         interview_at=interview_at,
         interview_location=location,
+        interview_participants=participants,
         **CLEARED_DEADLINES,
     )
     _notify(
@@ -115,6 +122,8 @@ def request_complete(
     by: User,
     outcome_summary: str,
     published_url: str = "",
+    learnings: str = "",
+    quotes: str = "",
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> InterviewRequest:
@@ -128,6 +137,8 @@ def request_complete(
         expected_version=expected_version,
     )
     outcome_summary = _clean_reason(outcome_summary, field="outcome_summary")
+    learnings = _clean_reason(learnings, field="outcome_learnings", required=False)
+    quotes = _clean_reason(quotes, field="outcome_quotes", required=False)
     published_url = (published_url or "").strip()
     if published_url and not published_url.startswith(("http://", "https://")):
         raise InvalidInput(
@@ -141,6 +152,8 @@ def request_complete(
         now=now,
         details={"published_url": published_url},
         outcome_summary=outcome_summary,
+        outcome_learnings=learnings,
+        outcome_quotes=quotes,
         published_url=published_url[:500],
     )
     interviewed_on = calendar.business_date(min(request.interview_at or now, now))

@@ -18,6 +18,7 @@ from interviews.models import (
     Outreach,
     Status,
 )
+from interviews.workflow.accounts import account_mark_sensitive
 from interviews.workflow.base import (
     CLEARED_DEADLINES,
     _begin,
@@ -42,6 +43,23 @@ def _owner_answer(
     )
 
 
+def _notify_decided(request: InterviewRequest, event, by: User, now: dt.datetime) -> None:
+    # The marketer learns the answer; so does the owner when a manager answered for them.
+    _notify(
+        request,
+        event,
+        NotificationKind.DECIDED,
+        [request.requested_by_id, request.owner_id],
+        now,
+        exclude=by,
+    )
+
+
+def _note(note: str) -> dict[str, str]:
+    note = _clean_reason(note, field="note", required=False)
+    return {"note": note} if note else {}
+
+
 def _first_answer(request: InterviewRequest, now: dt.datetime) -> dt.datetime:
     return request.owner_responded_at or now
 
@@ -51,6 +69,7 @@ def request_owner_will_reach_out(
     *,
     request_id: int,
     by: User,
+    note: str = "",
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> InterviewRequest:
@@ -66,12 +85,15 @@ def request_owner_will_reach_out(
         kind=EventKind.OWNER_WILL_REACH_OUT,
         actor=by,
         now=now,
-        details={"follow_up_due_at": window["response_due_at"].isoformat()},
+        details={
+            "follow_up_due_at": window["response_due_at"].isoformat(),
+            **_note(note),
+        },
         outreach_by=Outreach.OWNER,
         owner_responded_at=_first_answer(request, now),
         **window,
     )
-    _notify(request, event, NotificationKind.DECIDED, [request.requested_by_id], now, exclude=by)
+    _notify_decided(request, event, by, now)
     return request
 
 
@@ -80,6 +102,7 @@ def request_owner_go_ahead(
     *,
     request_id: int,
     by: User,
+    note: str = "",
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> InterviewRequest:
@@ -94,11 +117,12 @@ def request_owner_go_ahead(
         kind=EventKind.OWNER_GO_AHEAD,
         actor=by,
         now=now,
+        details=_note(note),
         outreach_by=Outreach.MARKETING,
         owner_responded_at=_first_answer(request, now),
         **CLEARED_DEADLINES,
     )
-    _notify(request, event, NotificationKind.DECIDED, [request.requested_by_id], now, exclude=by)
+    _notify_decided(request, event, by, now)
     return request
 
 
@@ -156,7 +180,7 @@ def request_defer(
         deferred_until=until,
         wake_at=calendar.wake_time(until),
     )
-    _notify(request, event, NotificationKind.DECIDED, [request.requested_by_id], now, exclude=by)
+    _notify_decided(request, event, by, now)
     return request
 
 
@@ -167,21 +191,29 @@ def request_decline(
     by: User,
     reason_category: str,
     reason: str,
+    pause_account_until: dt.date | None = None,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> InterviewRequest:
+    """“Decline”, optionally pausing every request for the account until a date."""
     now = _now(now)
     request = _owner_answer(request_id, action="decline", by=by, expected_version=expected_version)
     category = _clean_category(reason_category)
     reason = _clean_reason(reason)
+    details = {"reason_category": category, "reason": reason}
+    if pause_account_until is not None:
+        account_mark_sensitive(
+            account_id=request.account_id, by=by, until=pause_account_until, reason=reason, now=now
+        )
+        details["paused_account_until"] = pause_account_until.isoformat()
     event = _record(
         request,
         to=Status.DECLINED,
         kind=EventKind.DECLINED,
         actor=by,
         now=now,
-        details={"reason_category": category, "reason": reason},
+        details=details,
         owner_responded_at=_first_answer(request, now),
     )
-    _notify(request, event, NotificationKind.DECIDED, [request.requested_by_id], now, exclude=by)
+    _notify_decided(request, event, by, now)
     return request

@@ -55,7 +55,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def shot(page, request):
     """shot("name") saves a full-page screenshot of the current step."""
-    folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder = SCREENSHOTS / request.node.originalname
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 1000))

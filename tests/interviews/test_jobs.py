@@ -220,22 +220,44 @@ def test_smtp_down_leaves_the_email_queued_and_a_later_run_sends_it_once(
     assert note.status == NotificationStatus.SENT and note.last_error == ""
 
 
-def test_smtp_refusing_backs_off_then_gives_up_visibly(clock, file_request, smtp, settings):
-    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+def test_smtp_saying_try_later_is_retried_with_backoff_for_days(
+    clock, file_request, smtp, settings
+):
+    settings.NOTIFICATION_RETRY_FOR_HOURS = 72
     smtp.start()
     smtp.refuse()
     file_request()
     delays = []
-    for _ in range(3):
+    for _ in range(6):
         jobs.process_deadlines()
         note = Notification.objects.get()
-        if note.status == NotificationStatus.PENDING:
-            delays.append(note.next_attempt_at - dt.datetime.now(tz=TOKYO))
-            clock.move_to(note.next_attempt_at)
-    assert note.status == NotificationStatus.FAILED
-    assert note.attempts == 3 and "451" in note.last_error
-    assert delays[1] > delays[0]  # backoff grows
-    assert smtp.messages == []
+        assert note.status == NotificationStatus.PENDING and "451" in note.last_error
+        delays.append(note.next_attempt_at - dt.datetime.now(tz=TOKYO))
+        clock.move_to(note.next_attempt_at)
+    assert delays == sorted(delays) and delays[-1] > delays[0]  # backoff grows
+
+    # Two hours of outage lose nothing: the server comes back, the email goes out once.
+    clock.shift(dt.timedelta(hours=2))
+    smtp.refuse(False)
+    assert jobs.process_deadlines().sent == 1
+    assert jobs.process_deadlines().sent == 0
+    assert len(smtp.messages) == 1
+
+
+def test_an_email_still_refused_after_the_retry_window_fails_visibly(
+    clock, file_request, smtp, settings
+):
+    settings.NOTIFICATION_RETRY_FOR_HOURS = 3
+    smtp.start()
+    smtp.refuse()
+    file_request()
+    for _ in range(20):
+        jobs.process_deadlines()
+        note = Notification.objects.get()
+        if note.status != NotificationStatus.PENDING:
+            break
+        clock.move_to(note.next_attempt_at)
+    assert note.status == NotificationStatus.FAILED and "451" in note.last_error
 
     # An operator re-queues it once the mail server is back: sent once.
     smtp.refuse(False)
@@ -243,6 +265,16 @@ def test_smtp_refusing_backs_off_then_gives_up_visibly(clock, file_request, smtp
     assert jobs.process_deadlines().sent == 1
     assert jobs.process_deadlines().sent == 0
     assert len(smtp.messages) == 1
+
+
+def test_a_permanent_refusal_fails_at_once(clock, file_request, smtp):
+    smtp.start()
+    smtp.refuse(permanently=True)
+    file_request()
+    run = jobs.process_deadlines()
+    note = Notification.objects.get()
+    assert run.failed == 1 and note.status == NotificationStatus.FAILED
+    assert "550" in note.last_error
 
 
 def test_emails_go_out_after_commit_without_waiting_for_the_job(

@@ -16,7 +16,7 @@ def test_actions_offered_follow_role_and_state(
         "decline",
     }
     assert permissions.allowed_actions(cs, request) == set()
-    assert permissions.allowed_actions(marketer, request) == {"cancel"}
+    assert permissions.allowed_actions(marketer, request) == {"cancel", "edit"}
     assert permissions.allowed_actions(other_marketer, request) == set()
     assert permissions.allowed_actions(manager, request) >= {
         "extend_deadline",

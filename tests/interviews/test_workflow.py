@@ -607,3 +607,19 @@ def test_inactive_owner_cannot_be_given_a_reassigned_request(clock, file_request
         workflow.request_reassign_owner(
             request_id=file_request().pk, by=manager, new_owner=gone, reason="x"
         )
+
+
+def test_the_owner_hears_when_a_manager_answers_for_them(
+    clock, file_request, manager, sales, marketer
+):
+    request = file_request()
+    workflow.request_decline(
+        request_id=request.pk, by=manager, reason_category="open_issue", reason="Escalation at HQ"
+    )
+    assert (NotificationKind.DECIDED, sales.email) in notified(request)
+    assert (NotificationKind.DECIDED, marketer.email) in notified(request)
+
+
+def test_an_owner_answering_is_not_told_their_own_answer(clock, file_request, sales):
+    request = workflow.request_owner_go_ahead(request_id=file_request().pk, by=sales)
+    assert (NotificationKind.DECIDED, sales.email) not in notified(request)

@@ -1,0 +1,80 @@
+"""Business-day arithmetic for many rows at once, and the median.
+
+`calendar` answers one question at a time by walking day by day; the dashboard needs the
+same answers for every response in a period. `BusinessDayIndex` counts the business days
+of a date range once (weekends, holidays and closed days, exactly as `calendar` decides
+them), after which each answer is a subtraction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.utils import timezone
+
+from interviews import calendar
+
+
+class BusinessDayIndex:
+    """Counts of business days over [first, last], answered in constant time per row."""
+
+    def __init__(self, first: dt.date, last: dt.date) -> None:
+        # One spare day on each side, for "the day after" lookups at the edges.
+        self.first = first - dt.timedelta(days=1)
+        days = (last - self.first).days + 2
+        self._before = [0] * (days + 1)  # business days in [self.first, self.first + i)
+        for i in range(days):
+            day = self.first + dt.timedelta(days=i)
+            self._before[i + 1] = self._before[i] + calendar.is_business_day(day)
+
+    @classmethod
+    def covering(cls, days: Iterable[dt.date]) -> BusinessDayIndex:
+        days = list(days)
+        if not days:
+            today = calendar.business_date()
+            return cls(today, today)
+        return cls(min(days), max(days))
+
+    def _count_before(self, day: dt.date) -> int:
+        return self._before[(day - self.first).days]
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        """Business days in (start, end], as `calendar.business_days_between` (end ≥ start)."""
+        return self._count_before(end + dt.timedelta(days=1)) - self._count_before(
+            start + dt.timedelta(days=1)
+        )
+
+    def elapsed(self, since: dt.datetime, until: dt.datetime) -> int:
+        """Whole business days from the moment something reached someone to an answer.
+
+        Counted like a response window (`calendar.deadline_after`): from the effective
+        start day (the next business day when it arrived after close of business or on a
+        closed day) to the day of the answer. The same day is 0; never negative.
+        """
+        tz = calendar.business_tz()
+        local = timezone.localtime(since, tz)
+        start = local.date()
+        if local.time() >= settings.CLOSE_OF_BUSINESS:
+            start += dt.timedelta(days=1)
+        end = timezone.localtime(until, tz).date()
+        # Business days in [start, end] minus the start day itself if it counts: the
+        # closed days before the effective start day never count, whatever they are.
+        count = self._count_before(end + dt.timedelta(days=1)) - self._count_before(start) - 1
+        return max(count, 0)
+
+
+def business_dates(moments: Iterable[dt.datetime | None]) -> list[dt.date]:
+    tz = calendar.business_tz()
+    return [timezone.localtime(m, tz).date() for m in moments if m is not None]
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The exact median (the mean of the two middle values for an even count)."""
+    return statistics.median(values) if values else None
+
+
+def share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None

@@ -1,0 +1,236 @@
+"""Stalled requests: the rules, each a filter the database applies.
+
+A rule's time threshold is turned into a cutoff moment in Python (business days, with the
+company calendar), and the database compares timestamps against it, so the cost is one
+query whatever the number of requests. Rules turn at midnight in the business time zone,
+and nothing changes over a weekend or a holiday.
+
+- waiting past half its window: the owner has not answered and fewer than half of the
+  agreed window's business days are left before the deadline day;
+- deferred two or more times, and still with the owner;
+- owner outreach with no progress: the owner said they would ask the customer and nothing
+  has happened for 10 business days;
+- marketing outreach with no interview scheduled for 10 business days;
+- the interview date has passed but the interview is not recorded as completed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from interviews import calendar
+from interviews.dashboard.days import BusinessDayIndex, business_dates
+from interviews.dashboard.scope import Scope, day_start
+from interviews.models import InterviewRequest, Status
+
+IDLE_BUSINESS_DAYS = 10
+DEFERRALS_STALLED = 2
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    key: str
+    label: str  # lazy: rendered in the reader's language
+    owner_side: bool  # counts as overdue for the owner in the per-owner table
+
+
+def _rules() -> tuple[Rule, ...]:
+    return (
+        Rule("half_window", _("More than half of the owner's window has passed."), True),
+        Rule("deferred_again", _("The owner has deferred it two or more times."), True),
+        Rule(
+            "owner_outreach_idle",
+            ngettext_lazy(
+                "The owner has reported no progress for %(days)d business day.",
+                "The owner has reported no progress for %(days)d business days.",
+                "days",
+            )
+            % {"days": IDLE_BUSINESS_DAYS},
+            True,
+        ),
+        Rule(
+            "marketing_outreach_idle",
+            ngettext_lazy(
+                "No interview has been scheduled for %(days)d business day.",
+                "No interview has been scheduled for %(days)d business days.",
+                "days",
+            )
+            % {"days": IDLE_BUSINESS_DAYS},
+            False,
+        ),
+        Rule(
+            "interview_passed", _("The interview date has passed, but it is not completed."), False
+        ),
+    )
+
+
+RULES = _rules()
+RULE_KEYS = tuple(rule.key for rule in RULES)
+RULES_BY_KEY = {rule.key: rule for rule in RULES}
+
+
+def _last_business_day(day: dt.date) -> dt.date:
+    return day if calendar.is_business_day(day) else calendar.previous_business_day(day)
+
+
+def idle_cutoff(today: dt.date, business_days: int = IDLE_BUSINESS_DAYS) -> dt.datetime:
+    """Something that entered its state at or before this moment has been idle long enough.
+
+    From the start of the `business_days`-th business day after the day it entered the
+    state (the next business day if it entered after close of business), like a window.
+    """
+    return calendar.close_of_business(
+        calendar.subtract_business_days(_last_business_day(today), business_days)
+    )
+
+
+def _half_window_q(today: dt.date) -> Q:
+    """Fewer than half of the agreed window's business days left before the deadline day.
+
+    With N days agreed, that is when at most ceil(N/2) - 1 = (N - 1) // 2 business days
+    remain after today; the deadline itself may have moved (a manager extended it).
+    """
+    longest = max(
+        settings.MAX_RESPONSE_WINDOW_BUSINESS_DAYS, settings.RESPONSE_WINDOW_BUSINESS_DAYS
+    )
+    branches = []
+    for left in range((longest - 1) // 2 + 1):
+        cutoff = calendar.close_of_business(calendar.add_business_days(today, left))
+        lowest, highest = 2 * left + 1, 2 * left + 2
+        window = Q(response_window_days__gte=lowest)
+        if highest < longest:
+            window &= Q(response_window_days__lte=highest)
+        branches.append(window & Q(response_due_at__lte=cutoff))
+    return Q(status=Status.AWAITING_OWNER) & reduce(or_, branches)
+
+
+def rule_filters(now: dt.datetime) -> dict[str, Q]:
+    """Each rule as a filter on InterviewRequest, at `now`."""
+    today = calendar.business_date(now)
+    idle = idle_cutoff(today)
+    return {
+        "half_window": _half_window_q(today),
+        "deferred_again": Q(
+            status__in=(Status.AWAITING_OWNER, Status.DEFERRED),
+            deferral_count__gte=DEFERRALS_STALLED,
+        ),
+        "owner_outreach_idle": Q(status=Status.OWNER_OUTREACH, status_changed_at__lte=idle),
+        "marketing_outreach_idle": Q(status=Status.MARKETING_OUTREACH, status_changed_at__lte=idle),
+        "interview_passed": Q(status=Status.SCHEDULED, interview_at__lt=day_start(today)),
+    }
+
+
+def any_rule_q(now: dt.datetime) -> Q:
+    return reduce(or_, rule_filters(now).values())
+
+
+def owner_side_q(now: dt.datetime) -> Q:
+    """Stalled with the owner: what the per-owner table calls overdue."""
+    filters = rule_filters(now)
+    return reduce(or_, (filters[rule.key] for rule in RULES if rule.owner_side))
+
+
+# When each rule's clock started: how long the request has been stuck that way.
+_SINCE_FIELD = {
+    "half_window": "window_started_at",  # the owner has had it since
+    "deferred_again": "created_at",  # deferred again and again since it was filed
+    "owner_outreach_idle": "status_changed_at",
+    "marketing_outreach_idle": "status_changed_at",
+    "interview_passed": "interview_at",
+}
+
+SORTS = {
+    "since": ("stalled_since", "pk"),
+    "-since": ("-stalled_since", "-pk"),
+    "account": ("account__name", "pk"),
+    "-account": ("-account__name", "-pk"),
+    "owner": ("owner__name", "stalled_since", "pk"),
+    "-owner": ("-owner__name", "stalled_since", "pk"),
+    "reason": ("stalled_rule", "stalled_since", "pk"),
+    "-reason": ("-stalled_rule", "stalled_since", "pk"),
+}
+DEFAULT_SORT = "since"
+
+
+def stalled_requests(scope: Scope, sort: str = DEFAULT_SORT) -> QuerySet[InterviewRequest]:
+    """Stalled requests in scope, each annotated with which rules hold and since when.
+
+    `stalled_rule` is the first rule that holds (in the order above) and `stalled_since`
+    when its clock started; `rule_<key>` says whether each rule holds.
+    """
+    filters = rule_filters(scope.now)
+    flags = {
+        f"rule_{key}": ExpressionWrapper(q, output_field=BooleanField())
+        for key, q in filters.items()
+    }
+    return (
+        InterviewRequest.objects.filter(scope.requests_q())
+        .filter(reduce(or_, filters.values()))
+        .select_related("account", "owner", "requested_by")
+        .annotate(
+            **flags,
+            stalled_rule=Case(
+                *(When(filters[key], then=Value(i)) for i, key in enumerate(RULE_KEYS)),
+                output_field=IntegerField(),
+            ),
+            stalled_since=Coalesce(
+                Case(
+                    *(When(filters[key], then=F(_SINCE_FIELD[key])) for key in RULE_KEYS),
+                    output_field=DateTimeField(),
+                ),
+                F("status_changed_at"),
+            ),
+        )
+        .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    )
+
+
+@dataclasses.dataclass
+class StalledRow:
+    request: InterviewRequest
+    rules: list[Rule]
+    since: dt.datetime
+    business_days: int  # how long it has been stuck, in business days
+
+    @property
+    def reason(self) -> Rule:
+        return self.rules[0]
+
+
+def stalled_rows(requests: list[InterviewRequest], now: dt.datetime) -> list[StalledRow]:
+    """The fetched requests with their reasons and how long, in business days."""
+    today = calendar.business_date(now)
+    index = BusinessDayIndex.covering([today, *business_dates(r.stalled_since for r in requests)])
+    tz = calendar.business_tz()
+    rows = []
+    for request in requests:
+        since_day = request.stalled_since.astimezone(tz).date()
+        rows.append(
+            StalledRow(
+                request=request,
+                rules=[rule for rule in RULES if getattr(request, f"rule_{rule.key}")],
+                since=request.stalled_since,
+                business_days=index.between(since_day, today) if since_day <= today else 0,
+            )
+        )
+    return rows

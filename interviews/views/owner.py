@@ -1,0 +1,298 @@
+"""What owners use: answering from an email link (no login) or signed in, their queue of
+requests waiting for them, and pausing requests for one of their accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import OWNER_DEPARTMENTS, Account, User
+from interviews import links, permissions, selectors, workflow
+from interviews.errors import InvalidInput, WorkflowError
+from interviews.forms.decisions import DECISION_FORMS, DECISION_FUNCTIONS, SensitiveForm
+from interviews.links import LinkProblem
+from interviews.models import InterviewRequest, Status
+
+# HTTP status per problem: a scanner or a human gets the same page, nothing changes.
+_PROBLEM_STATUS = {
+    LinkProblem.MALFORMED: 400,
+    LinkProblem.EXPIRED: 410,
+    LinkProblem.UNKNOWN_REQUEST: 404,
+    LinkProblem.NOT_OWNER_ANYMORE: 409,
+    LinkProblem.ALREADY_ANSWERED: 200,
+    LinkProblem.OUT_OF_DATE: 409,
+}
+
+
+def _load(request_id: int) -> InterviewRequest | None:
+    return (
+        InterviewRequest.objects.select_related("account", "owner", "requested_by")
+        .prefetch_related("candidates")
+        .filter(pk=request_id)
+        .first()
+    )
+
+
+def _decide(
+    http_request: HttpRequest,
+    *,
+    interview: InterviewRequest,
+    action: str,
+    by: User,
+    version: int,
+) -> tuple[Any, bool]:
+    """Validate the answer's form and apply it. Returns (form, applied)."""
+    form_class = DECISION_FORMS[action]
+    if http_request.method != "POST":
+        return form_class(), False
+    form = form_class(http_request.POST)
+    if not form.is_valid():
+        return form, False
+    try:
+        DECISION_FUNCTIONS[action](
+            request_id=interview.pk, by=by, expected_version=version, **form.workflow_kwargs()
+        )
+    except InvalidInput as error:
+        form.add_error(error.field if error.field in form.fields else None, str(error))
+        return form, False
+    return form, True
+
+
+def _problem_page(
+    http_request: HttpRequest,
+    problem: LinkProblem,
+    *,
+    interview: InterviewRequest | None = None,
+    recipient: User | None = None,
+) -> HttpResponse:
+    context: dict[str, Any] = {"problem": problem.value, "interview": interview}
+    if interview is not None:
+        context["events"] = selectors.timeline(interview)
+        context["latest_event"] = (
+            interview.events.exclude(kind="reminder_sent").select_related("actor").last()
+        )
+        # The signature proved who this is: if the request still waits for them, offer the
+        # answers again on a fresh link rather than sending them to look for a newer email.
+        if recipient is not None and interview.owner_id == recipient.pk:
+            actions = permissions.allowed_actions(recipient, interview) & set(links.OWNER_ACTIONS)
+            if actions:
+                token = links.make_token(interview, recipient)
+                context["fresh_actions"] = [
+                    (a, reverse("action_link", args=[token, a]))
+                    for a in links.OWNER_ACTIONS
+                    if a in actions
+                ]
+    return render(http_request, "owner/link_problem.html", context, status=_PROBLEM_STATUS[problem])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_link(http_request: HttpRequest, token: str, action: str) -> HttpResponse:
+    """An answer from an email. GET only shows the form (mail scanners open links)."""
+    if action not in links.OWNER_ACTIONS:
+        raise Http404
+    link = links.read_token(token)
+    if link is LinkProblem.EXPIRED:
+        unsigned = links.read_expired_token(token)
+        interview = _load(unsigned.request_id) if unsigned else None
+        return _problem_page(http_request, LinkProblem.EXPIRED, interview=interview)
+    if isinstance(link, LinkProblem):
+        return _problem_page(http_request, link)
+    interview = _load(link.request_id)
+    if interview is None:
+        return _problem_page(http_request, LinkProblem.UNKNOWN_REQUEST)
+    recipient = User.objects.filter(pk=link.recipient_id, is_active=True).first()
+    problem = links.staleness(link, interview) if recipient else LinkProblem.NOT_OWNER_ANYMORE
+    if problem is not None:
+        return _problem_page(http_request, problem, interview=interview, recipient=recipient)
+    if action not in permissions.allowed_actions(recipient, interview):
+        return _problem_page(
+            http_request, LinkProblem.OUT_OF_DATE, interview=interview, recipient=recipient
+        )
+    try:
+        form, applied = _decide(
+            http_request, interview=interview, action=action, by=recipient, version=link.version
+        )
+    except WorkflowError:
+        # Someone or the deadline got there first, between loading and locking.
+        interview = _load(interview.pk)
+        return _problem_page(
+            http_request,
+            links.staleness(link, interview) or LinkProblem.OUT_OF_DATE,
+            interview=interview,
+            recipient=recipient,
+        )
+    if applied:
+        messages.success(http_request, _("Thank you — your answer is recorded."))
+        # Back to the same link: it now shows the answer and what happens next.
+        return redirect("action_link", token=token, action=action)
+    return render(
+        http_request,
+        "owner/decide.html",
+        {
+            "interview": interview,
+            "action": action,
+            "form": form,
+            "recipient": recipient,
+            "events": selectors.timeline(interview),
+            "via_link": True,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(http_request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The same answers for an owner (or a manager) who is signed in."""
+    if action not in links.OWNER_ACTIONS:
+        raise Http404
+    interview = _load(pk)
+    if interview is None or not permissions.can_view(http_request.user, interview):
+        raise Http404
+    if not permissions.can_decide(http_request.user, interview):
+        raise PermissionDenied
+    version = _posted_version(http_request, interview)
+    if action not in permissions.allowed_actions(http_request.user, interview):
+        messages.warning(
+            http_request,
+            _("This answer is no longer possible: the request is now “%(status)s”.")
+            % {"status": interview.get_status_display()},
+        )
+        return redirect("request_detail", pk=pk)
+    try:
+        form, applied = _decide(
+            http_request, interview=interview, action=action, by=http_request.user, version=version
+        )
+    except WorkflowError as error:
+        messages.warning(http_request, str(error))
+        return redirect("request_detail", pk=pk)
+    if applied:
+        messages.success(http_request, _("Your answer is recorded."))
+        return redirect("request_detail", pk=pk)
+    return render(
+        http_request,
+        "owner/decide.html",
+        {
+            "interview": interview,
+            "action": action,
+            "form": form,
+            "recipient": http_request.user,
+            "events": selectors.timeline(interview),
+            "version": version,
+            "via_link": False,
+        },
+    )
+
+
+def _posted_version(http_request: HttpRequest, interview: InterviewRequest) -> int:
+    """The version the person saw: a second tab or a double click then changes nothing."""
+    try:
+        return int(http_request.POST.get("version", interview.version))
+    except (TypeError, ValueError):
+        return -1
+
+
+def _is_owner_or_manager(user: User) -> bool:
+    return user.department in OWNER_DEPARTMENTS or permissions.is_manager(user)
+
+
+@login_required
+def queue(http_request: HttpRequest) -> HttpResponse:
+    """“Waiting for you”: the owner's requests that need an answer, and their accounts."""
+    user = http_request.user
+    if not _is_owner_or_manager(user):
+        raise PermissionDenied
+    waiting = list(
+        InterviewRequest.objects.filter(
+            owner=user,
+            status__in=(Status.AWAITING_OWNER, Status.OWNER_OUTREACH, Status.DEFERRED),
+        )
+        .select_related("account", "requested_by", "owner")
+        .order_by("response_due_at", "wake_at", "pk")
+    )
+    rows = [
+        (r, sorted(permissions.allowed_actions(user, r), key=_ACTION_ORDER.index)) for r in waiting
+    ]
+    accounts = Account.objects.filter(owner=user).order_by("name")
+    return render(
+        http_request,
+        "owner/queue.html",
+        {
+            "rows": rows,
+            "accounts": accounts,
+            "sensitive_form": SensitiveForm(),
+            "owner_answer_actions": links.OWNER_ACTIONS,
+        },
+    )
+
+
+_ACTION_ORDER = [
+    *links.OWNER_ACTIONS,
+    "schedule",
+    "customer_declined",
+    "complete",
+    "cancel",
+    "extend_deadline",
+    "reassign_owner",
+    "force_switch",
+]
+
+
+@login_required
+@require_POST
+def pause_account(http_request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(Account, pk=pk)
+    if not workflow.can_mark_sensitive(http_request.user, account):
+        raise PermissionDenied
+    form = SensitiveForm(http_request.POST)
+    if form.is_valid():
+        try:
+            workflow.account_mark_sensitive(
+                account_id=account.pk,
+                by=http_request.user,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except InvalidInput as error:
+            form.add_error(None, str(error))
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(http_request, f"{account.name}: {error}")
+    else:
+        messages.success(
+            http_request,
+            _("New requests for %(account)s are paused until %(date)s.")
+            % {"account": account.name, "date": form.cleaned_data["until"].isoformat()},
+        )
+    return redirect(_next_or(http_request, reverse("owner_queue")))
+
+
+@login_required
+@require_POST
+def unpause_account(http_request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(Account, pk=pk)
+    if not workflow.can_mark_sensitive(http_request.user, account):
+        raise PermissionDenied
+    workflow.account_clear_sensitive(account_id=account.pk, by=http_request.user)
+    messages.success(
+        http_request, _("Requests for %(account)s are open again.") % {"account": account.name}
+    )
+    return redirect(_next_or(http_request, reverse("owner_queue")))
+
+
+def _next_or(http_request: HttpRequest, default: str) -> str:
+    target = http_request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={http_request.get_host()}, require_https=http_request.is_secure()
+    ):
+        return target
+    return default

@@ -1,0 +1,48 @@
+"""Public pages: what anyone who gets our email may read without signing in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import holidays
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+def _holiday_country() -> str:
+    """The country's name as the holidays package spells its calendar class ("Japan")."""
+    code = settings.BUSINESS_HOLIDAYS_COUNTRY
+    for cls in type(holidays.country_holidays(code)).__mro__:
+        if cls.__module__.startswith("holidays.countries") and cls.__name__ != code:
+            return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", cls.__name__)
+    return code
+
+
+@require_GET
+def how_it_works(request: HttpRequest) -> HttpResponse:
+    """The agreement in plain words, from the live settings (linked from every email)."""
+    reminders = sorted(settings.REMINDER_BUSINESS_DAYS_BEFORE, reverse=True)
+    context = {
+        "window": settings.RESPONSE_WINDOW_BUSINESS_DAYS,
+        "max_window": settings.MAX_RESPONSE_WINDOW_BUSINESS_DAYS,
+        "reminders_before": [d for d in reminders if d > 0],
+        "reminder_on_the_day": 0 in reminders,
+        "start_of_business": settings.START_OF_BUSINESS,
+        "close_of_business": settings.CLOSE_OF_BUSINESS,
+        "business_time_zone": settings.BUSINESS_TIME_ZONE,
+        "max_deferrals": settings.MAX_DEFERRALS,
+        "max_deferral_days": settings.MAX_DEFERRAL_DAYS,
+        "cooldown_days": settings.ACCOUNT_COOLDOWN_DAYS,
+        "owner_outreach_days": settings.OWNER_OUTREACH_BUSINESS_DAYS,
+        "holiday_country_code": settings.BUSINESS_HOLIDAYS_COUNTRY,
+        "holiday_country": _holiday_country(),
+        "holiday_subdivision": settings.BUSINESS_HOLIDAYS_SUBDIVISION,
+        # Any leap year will do: only month and day are shown.
+        "extra_closed_days": [
+            dt.date(2000, month, day) for month, day in sorted(settings.BUSINESS_EXTRA_CLOSED_DAYS)
+        ],
+    }
+    return render(request, "interviews/how_it_works.html", context)
