@@ -155,7 +155,7 @@ def test_a_tampered_link_changes_nothing(client, emailed):
 
 def test_an_expired_link_shows_the_current_state(client, clock, emailed, settings):
     settings.ACTION_LINK_MAX_AGE_DAYS = 30
-    request, found = emailed
+    _request, found = emailed
     clock.shift(dt.timedelta(days=31))
     response = client.post(found["owner_go_ahead"], {})
     page = response.content.decode()
@@ -237,7 +237,7 @@ def test_one_grouped_reminder_lists_three_requests_with_their_links(clock, marke
 def test_the_owners_answer_is_reflected_in_the_links_of_a_later_reminder(
     client, clock, emailed, sales, manager
 ):
-    request, found = emailed
+    request, _found = emailed
     workflow.request_extend_deadline(
         request_id=request.pk, by=manager, extra_business_days=1, reason="x"
     )

@@ -127,7 +127,7 @@ def test_every_email_is_in_the_recipients_language(every_kind):
 
 
 def test_owner_emails_that_ask_for_an_answer_state_the_deadline(every_kind):
-    language, sent = every_kind
+    _language, sent = every_kind
     for message in sent:
         if kind_of(message) in ("new_request", "woke", "reminder", "deadline_extended"):
             assert re.search(r"2026[年.\-/ ]|Dec\. ", message.body), (
