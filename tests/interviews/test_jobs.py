@@ -305,3 +305,49 @@ def test_a_broker_that_refuses_never_breaks_the_change(
     assert jobs.process_deadlines().sent == 1
     assert mail.outbox and Notification.objects.get().status == NotificationStatus.SENT
     assert Notification.objects.get().kind == NotificationKind.NEW_REQUEST
+
+
+def test_reminders_follow_an_extended_deadline(clock, file_request, manager, sales):
+    request = file_request()
+    clock.move_to(tokyo(2026, 12, 3, 9, 0))
+    assert jobs.process_deadlines().reminded == 1  # first reminder for the 7 Dec deadline
+    workflow.request_extend_deadline(
+        request_id=request.pk, by=manager, extra_business_days=3, reason="Trip"
+    )
+    request.refresh_from_db()
+    # The new deadline is Thu 10 Dec: the final reminder moves to that morning.
+    assert request.next_reminder_at == tokyo(2026, 12, 8, 9, 0)
+    clock.move_to(tokyo(2026, 12, 7, 9, 0))
+    assert jobs.process_deadlines().reminded == 0
+    clock.move_to(tokyo(2026, 12, 8, 9, 0))
+    assert jobs.process_deadlines().reminded == 1
+    clock.move_to(tokyo(2026, 12, 10, 9, 0))
+    assert jobs.process_deadlines().reminded == 1
+    clock.move_to(tokyo(2026, 12, 10, 18, 1))
+    assert jobs.process_deadlines().switched == 1
+
+
+def test_a_reassigned_request_reminds_the_new_owner_on_the_new_window(
+    clock, file_request, manager, cs, sales
+):
+    request = file_request()
+    clock.move_to(tokyo(2026, 12, 2, 10, 0))
+    workflow.request_reassign_owner(request_id=request.pk, by=manager, new_owner=cs, reason="Leave")
+    jobs.process_deadlines()
+    mail.outbox.clear()
+    clock.move_to(tokyo(2026, 12, 7, 9, 0))  # two business days before the new 9 Dec deadline
+    assert jobs.process_deadlines().reminded == 1
+    assert [m.to for m in mail.outbox] == [[cs.email]]
+
+
+def test_owner_outreach_gets_a_reminder_before_its_follow_up_deadline(clock, file_request, sales):
+    request = workflow.request_owner_will_reach_out(request_id=file_request().pk, by=sales)
+    jobs.process_deadlines()
+    mail.outbox.clear()
+    # Follow-up due Mon 14 Dec 18:00 (ten business days): reminders Thu 10 Dec and Mon 14 Dec.
+    assert request.response_due_at == tokyo(2026, 12, 14, 18, 0)
+    clock.move_to(tokyo(2026, 12, 10, 9, 0))
+    assert jobs.process_deadlines().reminded == 1
+    (reminder,) = mail.outbox
+    assert "Customer's answer due" in reminder.body
+    assert "/r/" not in reminder.body  # nothing to decide any more: no answer links
