@@ -99,7 +99,7 @@ def test_filters_and_search(client, marketer, three, params, expected):
 
 
 def test_filter_by_owner_and_account(client, marketer, three, cs):
-    acme, beta, _gamma = three
+    acme, _beta, _gamma = three
     client.force_login(marketer)
     assert listed(client, owner=cs.pk).count('class="title"') == 1
     html = listed(client, account=acme.account_id)
