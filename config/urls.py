@@ -3,11 +3,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.forms import LocalizedPasswordResetForm
+from accounts.forms import LocalizedPasswordResetForm, RateLimitedAuthenticationForm
 from accounts.views import set_language
+from config import health
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=RateLimitedAuthenticationForm
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset by email; the link in the email is built from SITE_URL, not from
     # the Host header of whoever asked.
@@ -36,6 +43,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("interviews.urls")),
 ]

@@ -11,11 +11,15 @@ import dataclasses
 import datetime as dt
 import logging
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from interviews import outbox, workflow
 
 log = logging.getLogger(__name__)
+
+# The last completed run, for /readyz: in the shared cache, so any process can read it.
+LAST_RUN_KEY = "interviews:process_deadlines:last_run"
 
 
 @dataclasses.dataclass
@@ -46,6 +50,12 @@ def process_deadlines(*, now: dt.datetime | None = None) -> DeadlineRun:
     run.switched = _drain(workflow.switch_overdue_batch, now)
     run.reminded = _drain(workflow.send_reminders_batch, now)
     run.sent, run.failed = outbox.send_pending(now=now)
+    cache.set(LAST_RUN_KEY, timezone.now().isoformat(), timeout=None)
     if any(run.as_dict().values()):
         log.info("process_deadlines: %s", run.as_dict())
     return run
+
+
+def last_run() -> dt.datetime | None:
+    value = cache.get(LAST_RUN_KEY)
+    return dt.datetime.fromisoformat(value) if value else None

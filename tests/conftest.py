@@ -49,6 +49,15 @@ def _test_settings(settings, tmp_path):
     settings.DEV_MAILBOX_DIR = tmp_path / "mailbox"
     # Password hashing is deliberately slow; tests only need it to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests move the clock by weeks after signing in; session expiry has its own test.
+    settings.SESSION_COOKIE_AGE = 60 * 60 * 24 * 365
+    # A cache of the test's own: rate-limit counters and the job heartbeat start empty.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{tmp_path.name}",
+        }
+    }
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from accounts.models import OWNER_DEPARTMENTS, Account, User
 from interviews import links, permissions, selectors, workflow
@@ -94,6 +96,11 @@ def _problem_page(
     return render(http_request, "owner/link_problem.html", context, status=_PROBLEM_STATUS[problem])
 
 
+def _link_rate(group: str, request: HttpRequest) -> str:
+    return f"{settings.ACTION_LINK_RATE_PER_MINUTE}/m"
+
+
+@ratelimit(key="ip", rate=_link_rate, method=ratelimit.ALL, block=True)
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_link(http_request: HttpRequest, token: str, action: str) -> HttpResponse:
     """An answer from an email. GET only shows the form (mail scanners open links)."""
