@@ -30,9 +30,11 @@ RUN uv sync --locked --no-dev
 ENV PATH=/app/.venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=config.settings
 
-# Static files into STATIC_ROOT (var/static by default). The settings demand a secret key
-# and allowed hosts when DEBUG is off; these throwaway values exist for this step only.
-RUN SECRET_KEY=build DEBUG=false ALLOWED_HOSTS=x python manage.py collectstatic --noinput
+# Static files into STATIC_ROOT (var/static by default), with content-hashed names for
+# WhiteNoise. The settings demand a secret key, allowed hosts and a mail server when DEBUG
+# is off; these throwaway values exist for this step only.
+RUN SECRET_KEY=build DEBUG=false ALLOWED_HOSTS=x EMAIL_URL=dummymail:// \
+    python manage.py collectstatic --noinput
 
 # var/ holds runtime files (the dev mailbox when no EMAIL_URL is set, SQLite if used):
 # the app user must be able to write there.

@@ -127,3 +127,20 @@ def test_a_reminder_whose_requests_were_all_answered_is_not_sent(clock, file_req
 def InterviewRequestStatus(request):
     request.refresh_from_db()
     return request.status
+
+
+def test_operators_list_and_resend_failed_notifications(clock, five_emails, settings, capsys):
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "tests.test_ops.RefusingBackend"
+    Notification.objects.update(status=NotificationStatus.FAILED, last_error="SMTPDataError: 550")
+    call_command("resend_failed_notifications", "--list")
+    assert "5 failed notification(s)" in capsys.readouterr().out
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    first = Notification.objects.order_by("pk").first()
+    call_command("resend_failed_notifications", str(first.pk))
+    assert "1 notification(s) queued again" in capsys.readouterr().out
+    assert jobs.process_deadlines().sent == 1
+    call_command("resend_failed_notifications")
+    assert jobs.process_deadlines().sent == 4
+    assert len(mail.outbox) == 5
