@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -18,5 +19,12 @@ app.conf.beat_schedule = {
         "task": "interviews.tasks.process_deadlines",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Mondays at 09:00 in CELERY_TIMEZONE (= TIME_ZONE; BUSINESS_TIME_ZONE defaults to it):
+    # the managers' weekly digest. Running it twice sends nothing twice (one per ISO week).
+    "weekly-digest": {
+        "task": "interviews.tasks.send_weekly_digest",
+        "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
+        "options": {"expires": 6 * 60 * 60},
     },
 }

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Department, Language, User
-from interviews import calendar, workflow
+from interviews import calendar, digest, workflow
 from interviews.models import (
     Candidate,
     InterviewRequest,
@@ -1047,6 +1047,8 @@ def load_demo_data(now: dt.datetime | None = None) -> dict[str, int]:
         loader.create_people()
     _plan_requests(loader)
     loader.run()
+    # This week's digest for the demo manager, so it is in the dev mailbox from the start.
+    digest.send_weekly_digest(now=now)
     return {
         "users": User.objects.count(),
         "accounts": Account.objects.count(),

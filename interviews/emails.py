@@ -89,6 +89,10 @@ def _context(notification: Notification) -> dict[str, Any]:
             .order_by("response_due_at", "pk")
         )
         context["requests"] = [(r, request_url(r), _answers(r, notification)) for r in requests]
+    if notification.kind == NotificationKind.WEEKLY_DIGEST:
+        from interviews import digest  # imported here: the digest uses this module's helpers
+
+        context.update(digest.email_context(notification))
     return context
 
 
@@ -149,6 +153,8 @@ def build_message(notification: Notification, *, connection=None) -> EmailMultiA
             # Out-of-office replies should not answer machine mail (RFC 3834).
             "Auto-Submitted": "auto-generated",
             "X-Interview-Relay-Kind": notification.kind,
+            # e.g. List-Unsubscribe on the digest.
+            **context.get("email_headers", {}),
         },
     )
     message.attach_alternative(html, "text/html")

@@ -307,6 +307,7 @@ class NotificationKind(models.TextChoices):
     REASSIGNED_FROM = "reassigned_from", _("Request moved to another owner (to the old owner)")
     COMMENT = "comment", _("Comment (to the marketer and the owner)")
     EDITED = "edited", _("Request edited (to the owner)")
+    WEEKLY_DIGEST = "weekly_digest", _("Weekly digest (to managers)")
 
 
 class Comment(models.Model):

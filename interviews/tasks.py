@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from interviews import jobs, outbox
+from interviews import digest, jobs, outbox
 
 
 @shared_task(name="interviews.tasks.process_deadlines", ignore_result=True)
@@ -15,3 +15,8 @@ def process_deadlines() -> dict[str, int]:
 @shared_task(name="interviews.tasks.send_notifications", ignore_result=True)
 def send_notifications(ids: list[int]) -> tuple[int, int]:
     return outbox.send_pending(ids=ids)
+
+
+@shared_task(name="interviews.tasks.send_weekly_digest", ignore_result=True)
+def send_weekly_digest() -> int:
+    return len(digest.send_weekly_digest())

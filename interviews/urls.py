@@ -1,6 +1,7 @@
 from django.urls import path
 
 from interviews.views import accounts, dev, filing, pages, request_actions, requests
+from interviews.views import dashboard as dashboard_views
 from interviews.views import manager as manager_views
 from interviews.views import owner as owner_views
 
@@ -37,4 +38,16 @@ urlpatterns = [
     path("accounts/<int:pk>/unpause/", owner_views.unpause_account, name="unpause_account"),
     # Managers' overrides.
     path("requests/<int:pk>/manage/<slug:action>/", manager_views.manage, name="manage"),
+    # Managers' dashboard, its CSV exports, and the digest's one-click unsubscribe.
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path(
+        "dashboard/export/<slug:table>.csv",
+        dashboard_views.dashboard_export,
+        name="dashboard_export",
+    ),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        dashboard_views.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
 ]

@@ -141,6 +141,7 @@ def responses(scope: Scope) -> list[Response]:
                     ).values("to_owner")[:1]
                 ),
                 F("owner_at_filing_id"),
+                output_field=IntegerField(),
             ),
             is_decided=ExpressionWrapper(decided_q(), output_field=BooleanField()),
         )
@@ -220,6 +221,7 @@ class PersonRow:
     name: str
     department: str
     figures: Figures
+    team: str = ""  # the manager the person reports to
 
 
 @dataclasses.dataclass
@@ -260,6 +262,7 @@ def tables(scope: Scope) -> Tables:
                 person.get("name") or person.get("email") or "—",
                 str(departments.get(person.get("department"), "")),
                 figures,
+                team=person.get("reports_to__name") or "",
             )
         )
         manager_id = person.get("reports_to_id")

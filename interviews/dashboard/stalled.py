@@ -35,8 +35,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from interviews import calendar
 from interviews.dashboard.days import BusinessDayIndex, business_dates
@@ -54,32 +55,33 @@ class Rule:
     owner_side: bool  # counts as overdue for the owner in the per-owner table
 
 
+def _owner_outreach_idle() -> str:
+    return ngettext(
+        "The owner has reported no progress for %(days)d business day.",
+        "The owner has reported no progress for %(days)d business days.",
+        IDLE_BUSINESS_DAYS,
+    ) % {"days": IDLE_BUSINESS_DAYS}
+
+
+def _marketing_outreach_idle() -> str:
+    return ngettext(
+        "No interview has been scheduled for %(days)d business day.",
+        "No interview has been scheduled for %(days)d business days.",
+        IDLE_BUSINESS_DAYS,
+    ) % {"days": IDLE_BUSINESS_DAYS}
+
+
 def _rules() -> tuple[Rule, ...]:
+    # Labels stay lazy: each is rendered in the reader's language (page, CSV, email).
     return (
         Rule("half_window", _("More than half of the owner's window has passed."), True),
         Rule("deferred_again", _("The owner has deferred it two or more times."), True),
+        Rule("owner_outreach_idle", lazy(_owner_outreach_idle, str)(), True),
+        Rule("marketing_outreach_idle", lazy(_marketing_outreach_idle, str)(), False),
         Rule(
-            "owner_outreach_idle",
-            ngettext_lazy(
-                "The owner has reported no progress for %(days)d business day.",
-                "The owner has reported no progress for %(days)d business days.",
-                "days",
-            )
-            % {"days": IDLE_BUSINESS_DAYS},
-            True,
-        ),
-        Rule(
-            "marketing_outreach_idle",
-            ngettext_lazy(
-                "No interview has been scheduled for %(days)d business day.",
-                "No interview has been scheduled for %(days)d business days.",
-                "days",
-            )
-            % {"days": IDLE_BUSINESS_DAYS},
+            "interview_passed",
+            _("The interview date has passed, but it is not completed."),
             False,
-        ),
-        Rule(
-            "interview_passed", _("The interview date has passed, but it is not completed."), False
         ),
     )
 

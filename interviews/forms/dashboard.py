@@ -38,7 +38,7 @@ class DashboardFilterForm(forms.Form):
             data["end"] = end.isoformat()
         if self.locked_team is not None:
             data["team"] = str(self.locked_team)
-        super().__init__(data)
+        super().__init__(data, label_suffix="")
         managers, owners = self._people()
         everyone = [("", _("Everyone"))]
         self.fields["team"].choices = (
