@@ -49,10 +49,11 @@ def panel_context(form: FilingForm) -> dict[str, Any]:
     }
 
 
-def _account_options(form: FilingForm, *, search: bool) -> list[Account]:
-    user = form.user
+def _account_options(form: FilingForm) -> list[Account]:
+    """The select's options: what the search found (or the first accounts), and always
+    the chosen one, so that a re-rendered page still shows it selected."""
     q = (form["account_q"].value() or "").strip()
-    options = selectors.account_search(user, q, limit=ACCOUNT_OPTIONS if not q else 20)
+    options = selectors.account_search(form.user, q, limit=20 if q else ACCOUNT_OPTIONS)
     if form.account is not None and form.account not in options:
         options.insert(0, form.account)
     return options
@@ -62,14 +63,13 @@ def _page(
     request: HttpRequest,
     form: FilingForm,
     *,
-    search: bool = False,
     notice: str = "",
     error: WorkflowError | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
         "form": form,
-        "account_options": _account_options(form, search=search),
+        "account_options": _account_options(form),
         "notice": notice,
         "policy_error": error if isinstance(error, PolicyViolation) else None,
         **panel_context(form),
@@ -94,13 +94,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if action != "file":
         # Search for the account or show its owner: keep what was typed, judge nothing yet.
         initial = initial_from(request.POST)
-        form = FilingForm(user=user, initial=initial)
-        if action == "search" and form.account is None:
-            found = selectors.account_search(user, initial.get("account_q") or "", limit=2)
+        if action == "search" and (initial.get("account_q") or "").strip():
+            found = selectors.account_search(user, initial["account_q"], limit=2)
             if len(found) == 1:  # one match: take it, and show its owner straight away
                 initial["account"] = found[0].pk
-                form = FilingForm(user=user, initial=initial)
-        return _page(request, form, search=action == "search")
+        return _page(request, FilingForm(user=user, initial=initial))
 
     form = FilingForm(request.POST, user=user)
     if not form.is_valid():
