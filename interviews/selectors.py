@@ -36,7 +36,6 @@ _STATE_EVENT_KINDS = (
     EventKind.DECLINED,
     EventKind.CUSTOMER_DECLINED,
     EventKind.CANCELLED,
-    EventKind.FORCED_SWITCH,
 )
 
 

@@ -304,7 +304,7 @@ def test_cancel_with_a_reason(client, request_, marketer, sales):
         {"cancel-reason": "Campaign dropped", "cancel-expected_version": 1},
         follow=True,
     )
-    assert "The request is cancelled; the owner is told." in response.content.decode()
+    assert "The request is cancelled; the others involved are emailed." in response.content.decode()
     request_.refresh_from_db()
     assert request_.status == Status.CANCELLED
 

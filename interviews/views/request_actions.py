@@ -32,14 +32,16 @@ _DO: dict[str, Callable[..., InterviewRequest]] = {
     "cancel": workflow.request_cancel,
 }
 _DONE = {
-    "schedule": gettext_lazy("The interview is scheduled; the owner is told."),
+    "schedule": gettext_lazy("The interview is scheduled; the others involved are emailed."),
     "customer_declined": gettext_lazy("Recorded: the customer said no. The request is closed."),
     "complete": gettext_lazy("Completed; the outcome was shared with the owner."),
-    "cancel": gettext_lazy("The request is cancelled; the owner is told."),
+    "cancel": gettext_lazy("The request is cancelled; the others involved are emailed."),
 }
 
 
-def _gone(request: HttpRequest, interview: InterviewRequest, error: WorkflowError | None = None):
+def _gone(
+    request: HttpRequest, interview: InterviewRequest, error: WorkflowError | None = None
+) -> HttpResponse:
     """The request moved on (someone else acted, the deadline passed): say so, show it."""
     messages.warning(
         request,
