@@ -34,7 +34,11 @@ def _configure_environment() -> str:
             "ALLOWED_HOSTS": "*",
             "CELERY_BROKER_URL": "memory://localhost/",
             "EMAIL_URL": "dummymail://",
+            # As behind a TLS-terminating proxy: the client talks plain HTTP to the app.
+            "SECURE_SSL_REDIRECT": "false",
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            # Pages are served as in production: hashed static names from a manifest.
+            "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "interview-relay-bench-static"),
         }
     )
     return url
@@ -75,13 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sweep", type=int, default=10_000, help="overdue requests to switch")
     parser.add_argument("--emails", type=int, default=5_000, help="notifications to send")
+    parser.add_argument("--import-rows", type=int, default=50_000, help="CRM export rows to import")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repetition")
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--output", default=str(Path(__file__).with_name("RESULTS.md")))
     args = parser.parse_args(argv)
     if args.smoke:
         args.requests, args.accounts, args.owners, args.marketers = 2_000, 800, 40, 20
-        args.repeat, args.sweep, args.emails = 1, 150, 100
+        args.repeat, args.sweep, args.emails, args.import_rows = 1, 150, 100, 500
         # A smoke run only proves the harness works: its figures do not replace RESULTS.md.
         args.output = os.environ.get(
             "BENCH_SMOKE_OUTPUT",
@@ -95,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
 
+    from bench import imports as imports_bench
     from bench import outbox as outbox_bench
     from bench import pages, sweep
     from bench.report import Report
@@ -102,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = Report(machine=_machine(), args=vars(args))
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     if not args.skip_seed:
         print(f"Seeding {args.requests:,} requests…", flush=True)
         result = seed(Size(args.requests, args.accounts, args.owners, args.marketers))
@@ -112,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     report.sweep(sweep.run(args.sweep))
     print(f"Sending {args.emails:,} emails…", flush=True)
     report.outbox(outbox_bench.run(args.emails))
+    print(f"Importing {args.import_rows:,} CRM rows…", flush=True)
+    report.imports(imports_bench.run(args.import_rows))
     text = report.render()
     print(text)
     Path(args.output).write_text(text, encoding="utf-8")

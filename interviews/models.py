@@ -305,6 +305,7 @@ class NotificationKind(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled (to the owner and the marketer)")
     DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended (to the owner)")
     REASSIGNED_FROM = "reassigned_from", _("Request moved to another owner (to the old owner)")
+    HANDED_OVER = "handed_over", _("Request on an account you now own (to the new owner)")
     COMMENT = "comment", _("Comment (to the marketer and the owner)")
     EDITED = "edited", _("Request edited (to the owner)")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest (to managers)")

@@ -2,6 +2,7 @@ from django.urls import path
 
 from interviews.views import accounts, dev, filing, pages, request_actions, requests
 from interviews.views import dashboard as dashboard_views
+from interviews.views import imports as import_views
 from interviews.views import manager as manager_views
 from interviews.views import owner as owner_views
 
@@ -50,4 +51,7 @@ urlpatterns = [
         dashboard_views.digest_unsubscribe,
         name="digest_unsubscribe",
     ),
+    # Managers: CRM import (upload, preview, confirm).
+    path("imports/", import_views.upload, name="crm_import"),
+    path("imports/confirm/", import_views.confirm, name="crm_import_confirm"),
 ]

@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interviews', '0003_outbox_leases_and_retry_window'),
+        ("interviews", "0003_outbox_leases_and_retry_window"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('new_request', 'New request (to the owner)'), ('reminder', 'Reminder (to the owner)'), ('decided', "Owner's decision (to the marketer)"), ('switched_owner', 'Switched to marketing: courtesy notice (to the owner)'), ('switched_marketer', 'Switched to marketing: go ahead (to the marketer)'), ('woke', 'Deferral ended (to the owner)'), ('scheduled', 'Interview scheduled (to the owner and the marketer)'), ('customer_declined', 'Customer said no (to the owner and the marketer)'), ('outcome_shared', 'Outcome shared (to the owner)'), ('cancelled', 'Cancelled (to the owner and the marketer)'), ('deadline_extended', 'Deadline extended (to the owner)'), ('reassigned_from', 'Request moved to another owner (to the old owner)'), ('handed_over', 'Request on an account you now own (to the new owner)'), ('comment', 'Comment (to the marketer and the owner)'), ('edited', 'Request edited (to the owner)'), ('weekly_digest', 'Weekly digest (to managers)')], max_length=30, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_request", "New request (to the owner)"),
+                    ("reminder", "Reminder (to the owner)"),
+                    ("decided", "Owner's decision (to the marketer)"),
+                    ("switched_owner", "Switched to marketing: courtesy notice (to the owner)"),
+                    ("switched_marketer", "Switched to marketing: go ahead (to the marketer)"),
+                    ("woke", "Deferral ended (to the owner)"),
+                    ("scheduled", "Interview scheduled (to the owner and the marketer)"),
+                    ("customer_declined", "Customer said no (to the owner and the marketer)"),
+                    ("outcome_shared", "Outcome shared (to the owner)"),
+                    ("cancelled", "Cancelled (to the owner and the marketer)"),
+                    ("deadline_extended", "Deadline extended (to the owner)"),
+                    ("reassigned_from", "Request moved to another owner (to the old owner)"),
+                    ("handed_over", "Request on an account you now own (to the new owner)"),
+                    ("comment", "Comment (to the marketer and the owner)"),
+                    ("edited", "Request edited (to the owner)"),
+                    ("weekly_digest", "Weekly digest (to managers)"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
     ]

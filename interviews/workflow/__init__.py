@@ -51,6 +51,7 @@ from interviews.workflow.owner import (
     request_owner_go_ahead,
     request_owner_will_reach_out,
 )
+from interviews.workflow.ownership import account_owner_changed
 from interviews.workflow.system import (
     request_switch_overdue,
     request_wake,
@@ -67,6 +68,7 @@ __all__ = [
     "NewCandidate",
     "account_clear_sensitive",
     "account_mark_sensitive",
+    "account_owner_changed",
     "can_mark_sensitive",
     "comment_add",
     "deferral_range",

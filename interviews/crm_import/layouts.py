@@ -1,0 +1,99 @@
+"""Which export column holds which field, per CRM and per kind of file.
+
+The column names are those of a Salesforce report export (related fields appear as
+"Account Owner: Email") and of HubSpot's object exports. A custom mapping (JSON object
+{"field": "Column name"}) covers anything else; see the README for the table.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+Kind = Literal["accounts", "owners", "contacts"]
+KINDS: tuple[Kind, ...] = ("accounts", "owners", "contacts")
+
+# Fields each kind needs (the rest are optional).
+REQUIRED: dict[Kind, tuple[str, ...]] = {
+    "accounts": ("crm_id", "name", "owner_email"),
+    "owners": ("email", "name", "department"),
+    "contacts": ("crm_id", "account_crm_id", "name"),
+}
+FIELDS: dict[Kind, tuple[str, ...]] = {
+    "accounts": ("crm_id", "name", "domain", "owner_email", "owner_role"),
+    "owners": ("email", "name", "department", "manager_email"),
+    "contacts": ("crm_id", "account_crm_id", "name", "email", "title"),
+}
+
+LAYOUTS: dict[str, dict[Kind, dict[str, str | tuple[str, str]]]] = {
+    "salesforce": {
+        "accounts": {
+            "crm_id": "Account ID",
+            "name": "Account Name",
+            "domain": "Website",
+            "owner_email": "Account Owner: Email",
+            "owner_role": "Account Owner: Role",
+        },
+        "owners": {
+            "email": "Email",
+            "name": "Full Name",
+            "department": "Department",
+            "manager_email": "Manager: Email",
+        },
+        "contacts": {
+            "crm_id": "Contact ID",
+            "account_crm_id": "Account ID",
+            "name": "Full Name",
+            "email": "Email",
+            "title": "Title",
+        },
+    },
+    "hubspot": {
+        "accounts": {
+            "crm_id": "Record ID",
+            "name": "Company name",
+            "domain": "Company Domain Name",
+            "owner_email": "Company owner email",
+            "owner_role": "Company owner team",
+        },
+        "owners": {
+            "email": "Email",
+            # HubSpot splits names; joined as "First Last" (or family name first for
+            # Japanese names, which exports carry in the order the CRM shows them).
+            "name": ("First Name", "Last Name"),
+            "department": "Team",
+            "manager_email": "Manager email",
+        },
+        "contacts": {
+            "crm_id": "Record ID",
+            "account_crm_id": "Associated Company ID",
+            "name": ("First Name", "Last Name"),
+            "email": "Email",
+            "title": "Job Title",
+        },
+    },
+}
+
+
+def mapping_for(
+    layout: str, kind: Kind, custom: str | None = None
+) -> dict[str, str | tuple[str, str]]:
+    """The column mapping to use; `custom` is a JSON object {"field": "Column"} for layout
+    "custom", or overrides on top of a known layout."""
+    if layout not in (*LAYOUTS, "custom"):
+        raise ValueError(f"Unknown layout {layout!r}: use salesforce, hubspot or custom.")
+    mapping: dict[str, str | tuple[str, str]] = dict(LAYOUTS.get(layout, {}).get(kind, {}))
+    if custom:
+        overrides = json.loads(custom)
+        if not isinstance(overrides, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in overrides.items()
+        ):
+            raise ValueError('A custom mapping is a JSON object such as {"name": "Company"}.')
+        unknown = set(overrides) - set(FIELDS[kind])
+        if unknown:
+            raise ValueError(f"Unknown fields for {kind}: {', '.join(sorted(unknown))}.")
+        mapping.update(overrides)
+    missing = [f for f in REQUIRED[kind] if f not in mapping]
+    if missing:
+        raise ValueError(f"The mapping for {kind} lacks: {', '.join(missing)}.")
+    return mapping
