@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from interviews import links, presenters
+from interviews import calendar_files, links, presenters
 from interviews.models import (
     WAITING_ON_OWNER_STATUSES,
     Comment,
@@ -158,6 +158,17 @@ def build_message(notification: Notification, *, connection=None) -> EmailMultiA
         },
     )
     message.attach_alternative(html, "text/html")
+    request = notification.request
+    if (
+        notification.kind == NotificationKind.SCHEDULED
+        and request is not None
+        and request.interview_at is not None
+    ):
+        message.attach(
+            calendar_files.filename(request),
+            calendar_files.interview_event(request, language=notification.recipient.language),
+            "text/calendar; method=PUBLISH; charset=utf-8",
+        )
     return message
 
 

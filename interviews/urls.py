@@ -1,6 +1,7 @@
 from django.urls import path
 
 from interviews.views import accounts, dev, filing, pages, request_actions, requests
+from interviews.views import calendar as calendar_views
 from interviews.views import dashboard as dashboard_views
 from interviews.views import imports as import_views
 from interviews.views import manager as manager_views
@@ -20,6 +21,7 @@ urlpatterns = [
         name="request_customer_declined",
     ),
     path("requests/<int:pk>/complete/", request_actions.complete, name="request_complete"),
+    path("requests/<int:pk>/interview.ics", calendar_views.interview_ics, name="interview_ics"),
     path("requests/<int:pk>/cancel/", request_actions.cancel, name="request_cancel"),
     # Customer accounts and the people at them.
     path("accounts/", accounts.account_list, name="account_list"),
