@@ -28,6 +28,7 @@ class UserAdmin(DjangoUserAdmin):
             _("Person"),
             {"fields": ["name", "department", "is_manager", "reports_to", "language", "time_zone"]},
         ),
+        (_("Team"), {"fields": ["slack_webhook_url"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

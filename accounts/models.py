@@ -109,6 +109,17 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=_default_time_zone, validators=[_validate_time_zone]
     )
+    # Set on a manager: their team's new requests, switches and completions are posted to
+    # this Slack incoming webhook (a channel the team reads).
+    slack_webhook_url = models.URLField(
+        _("team Slack webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Slack incoming-webhook URL for this manager's team: new requests, switches to "
+            "marketing and completed interviews are posted there."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

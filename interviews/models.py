@@ -342,6 +342,11 @@ class Comment(models.Model):
         return f"{self.author} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SLACK = "slack", _("Slack")
+
+
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENDING = "sending", _("Being sent")
@@ -365,6 +370,10 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    # Email to the recipient, or a post to the recipient's team Slack channel.
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
     request = models.ForeignKey(
         InterviewRequest,
         verbose_name=_("request"),

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from interviews.models import (
     WAITING_ON_OWNER_STATUSES,
+    Channel,
     InterviewRequest,
     Notification,
     NotificationKind,
@@ -132,6 +133,8 @@ def _load(ids: list[int]) -> list[Notification]:
 
 
 def is_obsolete(notification: Notification) -> bool:
+    if notification.channel != Channel.EMAIL:
+        return False
     if notification.kind == NotificationKind.REMINDER:
         return not InterviewRequest.objects.filter(
             pk__in=notification.payload.get("request_ids", []),
@@ -195,6 +198,22 @@ class _Mailer:
             self.connection = None
 
 
+def _deliver(notification: Notification, mailer: _Mailer, build_message) -> None:
+    if notification.channel == Channel.SLACK:
+        from interviews import slack
+
+        try:
+            slack.post(notification)
+        except slack.SlackRejected as exc:
+            raise PermanentFailure(str(exc)) from exc
+        return
+    try:
+        message = build_message(notification)
+    except Exception as exc:
+        raise PermanentFailure(f"cannot render the email: {exc!r}") from exc
+    mailer.send(message)
+
+
 def send_pending(
     *, ids: Sequence[int] | None = None, now: dt.datetime | None = None, limit: int | None = None
 ) -> tuple[int, int]:
@@ -217,11 +236,7 @@ def send_pending(
                     _record(notification, status=NotificationStatus.OBSOLETE)
                     continue
                 try:
-                    try:
-                        message = build_message(notification)
-                    except Exception as exc:
-                        raise PermanentFailure(f"cannot render the email: {exc!r}") from exc
-                    mailer.send(message)
+                    _deliver(notification, mailer, build_message)
                 except Exception as exc:
                     _failed(notification, exc, now)
                     failed += 1

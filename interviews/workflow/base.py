@@ -201,6 +201,23 @@ def _queue(notifications: Iterable[Notification]) -> None:
         outbox.send_after_commit([n.pk for n in created])
 
 
+def _team_channels(
+    kind: str, request: InterviewRequest, event: RequestEvent, now: dt.datetime
+) -> None:
+    """Tell the teams of the marketer and the owner in their Slack channels, if they have one."""
+    from interviews import slack
+
+    _queue(
+        slack.notifications_for(
+            kind=kind,
+            requests=[
+                (request.pk, request.version, request.requested_by_id, request.owner_id, event.pk)
+            ],
+            now=now,
+        )
+    )
+
+
 def _record(
     request: InterviewRequest,
     *,

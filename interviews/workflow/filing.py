@@ -34,6 +34,7 @@ from interviews.workflow.base import (
     _notify,
     _now,
     _require,
+    _team_channels,
     window_fields,
 )
 
@@ -326,4 +327,5 @@ def request_file(
         created_at=now,
     )
     _notify(request, event, NotificationKind.NEW_REQUEST, [owner.pk], now)
+    _team_channels(NotificationKind.NEW_REQUEST, request, event, now)
     return request

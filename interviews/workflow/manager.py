@@ -25,6 +25,7 @@ from interviews.workflow.base import (
     _notify,
     _now,
     _record,
+    _team_channels,
     window_fields,
 )
 
@@ -178,4 +179,5 @@ def request_force_switch(
         exclude=by,
         payload=payload,
     )
+    _team_channels(NotificationKind.SWITCHED_MARKETER, request, event, now)
     return request

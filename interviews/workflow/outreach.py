@@ -24,6 +24,7 @@ from interviews.workflow.base import (
     _notify,
     _now,
     _record,
+    _team_channels,
 )
 
 
@@ -166,6 +167,7 @@ def request_complete(
         now,
         exclude=by,
     )
+    _team_channels(NotificationKind.OUTCOME_SHARED, request, event, now)
     return request
 
 

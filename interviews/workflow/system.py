@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from interviews import calendar
+from interviews import calendar, slack
 from interviews.errors import InvalidTransition
 from interviews.models import (
     EventKind,
@@ -137,6 +137,14 @@ def switch_overdue_batch(
                     payload={"was": row["status"]},
                 )
             )
+    notifications += slack.notifications_for(
+        kind=NotificationKind.SWITCHED_MARKETER,
+        requests=[
+            (row["id"], event.version, row["requested_by_id"], row["owner_id"], event.pk)
+            for row, event in zip(rows, events, strict=True)
+        ],
+        now=now,
+    )
     _queue(notifications)
     return ids
 
