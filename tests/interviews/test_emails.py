@@ -82,6 +82,7 @@ def every_kind(request, clock, file_request, marketer, sales, cs, manager):
     w.request_cancel(request_id=r4.pk, by=marketer, reason="Campaign dropped")
     r5 = file(**new_account("Epsilon"))
     w.request_force_switch(request_id=r5.pk, by=manager, reason="Launch")
+    w.account_owner_changed(account_id=r5.account_id, new_owner=cs, by=manager, reason="CRM update")
     r6 = file(**new_account("Zeta"))
     w.request_edit(
         request_id=r6.pk,
