@@ -118,7 +118,7 @@ def test_hubspot_exports_saved_by_japanese_excel(people, importer):
 
 
 def test_a_custom_mapping(people, manager):
-    csv = "Code,Company,Rep\nX-1,Custom Co,kenta.sato@example.com\n".encode()
+    csv = b"Code,Company,Rep\nX-1,Custom Co,kenta.sato@example.com\n"
     plan = run_import(
         csv,
         kind="accounts",
