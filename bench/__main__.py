@@ -36,7 +36,12 @@ def _configure_environment() -> str:
             "EMAIL_URL": "dummymail://",
             # As behind a TLS-terminating proxy: the client talks plain HTTP to the app.
             "SECURE_SSL_REDIRECT": "false",
+            # The load generator is one address: measure the page, not the rate limiter's 429.
+            "ACTION_LINK_RATE_PER_MINUTE": "100000000",
+            # A shared cache as in production (rate-limit counters), on a database of its own.
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "WARNING",
             # Pages are served as in production: hashed static names from a manifest.
             "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "interview-relay-bench-static"),
         }
@@ -80,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", type=int, default=10_000, help="overdue requests to switch")
     parser.add_argument("--emails", type=int, default=5_000, help="notifications to send")
     parser.add_argument("--import-rows", type=int, default=50_000, help="CRM export rows to import")
+    parser.add_argument("--web-seconds", type=int, default=10, help="wrk duration per page")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repetition")
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--output", default=str(Path(__file__).with_name("RESULTS.md")))
@@ -87,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         args.requests, args.accounts, args.owners, args.marketers = 2_000, 800, 40, 20
         args.repeat, args.sweep, args.emails, args.import_rows = 1, 150, 100, 500
+        args.web_seconds = 2
         # A smoke run only proves the harness works: its figures do not replace RESULTS.md.
         args.output = os.environ.get(
             "BENCH_SMOKE_OUTPUT",
@@ -102,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import imports as imports_bench
     from bench import outbox as outbox_bench
-    from bench import pages, sweep
+    from bench import pages, sweep, web
     from bench.report import Report
     from bench.seed import Size, seed
 
@@ -119,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     report.sweep(sweep.run(args.sweep))
     print(f"Sending {args.emails:,} emails…", flush=True)
     report.outbox(outbox_bench.run(args.emails))
+    print("Load on gunicorn (2 workers)…", flush=True)
+    report.web(web.run(duration=args.web_seconds))
     print(f"Importing {args.import_rows:,} CRM rows…", flush=True)
     report.imports(imports_bench.run(args.import_rows))
     text = report.render()

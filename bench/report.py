@@ -111,10 +111,30 @@ class Report:
             "target: 50k rows well under a minute."
         )
 
+    def web(self, results) -> None:
+        self.figures["web"] = results
+        rows = []
+        for r in results:
+            verdict = ""
+            if r.name.startswith("Owner action"):
+                verdict = "≥ 300 req/s " + ("met" if r.requests_per_second >= 300 else "MISSED")
+            rows.append(
+                [
+                    r.name,
+                    f"{r.requests_per_second:,.0f}",
+                    f"{r.p99_ms:.1f}",
+                    f"{r.requests:,}",
+                    str(r.errors),
+                    verdict,
+                ]
+            )
+        self.sections["Web throughput (gunicorn, 2 workers, wrk 8 connections)"] = table(
+            ["page", "requests/s", "p99 ms", "requests", "non-2xx", "target"], rows
+        )
+
     def missing(self) -> list[str]:
-        return [
-            name for name in ("pages", "sweep", "outbox", "imports") if name not in self.figures
-        ]
+        wanted = ("pages", "sweep", "outbox", "imports", "web")
+        return [name for name in wanted if name not in self.figures]
 
     def render(self) -> str:
         with connection.cursor() as cursor:

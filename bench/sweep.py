@@ -56,9 +56,9 @@ WITH due AS (
     RETURNING id, request_id
 )
 INSERT INTO interviews_notification
-    (recipient_id, kind, request_id, event_id, payload, unique_key, status, attempts,
+    (recipient_id, kind, channel, request_id, event_id, payload, unique_key, status, attempts,
      next_attempt_at, last_error, created_at)
-SELECT who.recipient_id, who.kind, s.id, e.id, jsonb_build_object('was', s.was),
+SELECT who.recipient_id, who.kind, 'email', s.id, e.id, jsonb_build_object('was', s.was),
        who.kind || ':' || s.id || ':' || s.version || ':' || who.recipient_id,
        'pending', 0, %(now)s, '', %(now)s
 FROM switched s

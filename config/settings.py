@@ -330,6 +330,52 @@ NOTIFICATION_RETRY_MAX_SECONDS = env_int(
     "NOTIFICATION_RETRY_MAX_SECONDS", 3600, minimum=NOTIFICATION_RETRY_BASE_SECONDS
 )
 
+# --- REST API (/api/) -------------------------------------------------------------------
+
+# Django REST framework with per-user tokens (`manage.py api_token <email>`) and the
+# session (for the interactive docs at /api/docs/); drf-spectacular writes the OpenAPI
+# schema at /api/schema/; the sidecar serves Swagger UI's files from our static files, as
+# the Content-Security-Policy allows no CDN.
+INSTALLED_APPS += [
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+]
+REST_FRAMEWORK = {
+    # Token first: a request without credentials is answered 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "interviews.api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Interview Relay API",
+    "DESCRIPTION": (
+        "Interview requests, the customer accounts and people they concern, and the "
+        "managers' figures, with the same permissions and workflow as the web pages. "
+        "Authenticate with `Authorization: Token <key>` (`manage.py api_token <email>`). "
+        'Errors share one body: `{"code", "detail", "field"}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name for the request states, used by several fields.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "interviews.models.Status"},
+    # No calls to swagger.io's online validator: the page talks to this site only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
+
 # --- Health -------------------------------------------------------------------------------
 
 # /readyz fails when the oldest unsent email or the minute job's last run is older than this.
@@ -367,6 +413,5 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Our access log replaces the development server's, which prints full URLs.
         "django.server": {"level": "WARNING"},
-        "interview_relay.access": {"level": "INFO"},
     },
 }

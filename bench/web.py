@@ -1,0 +1,144 @@
+"""Web throughput: the app under gunicorn (2 workers) on 127.0.0.1, under a bounded load
+from wrk (fixed duration, fixed connections), on the owner action page and the manager
+dashboard. Reports requests/s and p99 latency."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from accounts.models import User
+from interviews import links
+from interviews.models import InterviewRequest, Status
+
+REPO = Path(__file__).resolve().parents[1]
+DURATION_SECONDS = 10
+CONNECTIONS = 8
+
+
+@dataclasses.dataclass
+class Throughput:
+    name: str
+    requests_per_second: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 2) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own command line
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env={**os.environ, "LOG_LEVEL": "WARNING"},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+                break
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.1)  # waiting for a server to listen, not for time to pass
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _session_cookie(user: User) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+_P99 = re.compile(r"99%\s+([\d.]+)(us|ms|s)")
+_TOTAL = re.compile(r"(\d+) requests in")
+_ERRORS = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+
+
+def _wrk(name: str, url: str, *, cookie: str | None = None, duration: int) -> Throughput:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(  # noqa: S603
+        [*command, url], capture_output=True, text=True, check=True, timeout=duration + 30
+    ).stdout
+    value, unit = _P99.search(output).groups()
+    p99_ms = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    errors = int(m.group(1)) if (m := _ERRORS.search(output)) else 0
+    return Throughput(
+        name,
+        float(_RPS.search(output).group(1)),
+        p99_ms,
+        int(_TOTAL.search(output).group(1)),
+        errors,
+    )
+
+
+def _warm_up(url: str, cookie: str | None = None, times: int = 20) -> None:
+    """Both workers load templates and translations on their first requests: not measured."""
+    import urllib.request
+
+    for _ in range(times):
+        headers = {"Cookie": cookie} if cookie else {}
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - our server
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our server
+            response.read()
+
+
+def run(*, duration: int = DURATION_SECONDS) -> list[Throughput]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the web throughput figures: apt-get install wrk")
+    request = (
+        InterviewRequest.objects.filter(status=Status.AWAITING_OWNER)
+        .select_related("owner")
+        .first()
+    )
+    action_path = links.action_url(request, request.owner, "defer").split("://", 1)[1]
+    action_path = action_path[action_path.index("/") :]
+    manager = User.objects.filter(is_manager=True).order_by("pk").first()
+    cookie = _session_cookie(manager)
+    with gunicorn() as base:
+        _warm_up(base + action_path)
+        _warm_up(base + "/dashboard/", cookie)
+        results = [_wrk("Owner action page (GET)", base + action_path, duration=duration)]
+        results.append(
+            _wrk("Manager dashboard", base + "/dashboard/", cookie=cookie, duration=duration)
+        )
+    return results
