@@ -109,6 +109,12 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=_default_time_zone, validators=[_validate_time_zone]
     )
+    # Managers get the weekly digest unless they unsubscribed (one click, from the email).
+    weekly_digest = models.BooleanField(
+        _("weekly digest"),
+        default=True,
+        help_text=_("Managers get a summary of stalled requests by email every Monday morning."),
+    )
     # Set on a manager: their team's new requests, switches and completions are posted to
     # this Slack incoming webhook (a channel the team reads).
     slack_webhook_url = models.URLField(

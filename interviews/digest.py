@@ -176,9 +176,7 @@ def build_digest(
         start, end = digest_period(calendar.business_date(now))
     team_id = payload.get("team")
     scope = dashboard.Scope(start=start, end=end, now=now, team_id=team_id)
-    stalled_qs = dashboard.stalled_requests(scope)
-    stalled = list(stalled_qs[:STALLED_IN_DIGEST])
-    count = len(stalled) if len(stalled) < STALLED_IN_DIGEST else stalled_qs.count()
+    stalled, count = dashboard.stalled_page(scope, limit=STALLED_IN_DIGEST)
     people = dashboard.tables(scope)
     team_name = ""
     if team_id is not None:

@@ -24,13 +24,15 @@ from interviews.dashboard.stalled import (
     RULES,
     SORTS,
     StalledRow,
+    stalled_page,
     stalled_requests,
     stalled_rows,
 )
 from interviews.dashboard.trend import Stage, Week, funnel, trend
 
-# The page lists this many stalled requests; the CSV has them all.
+# The page lists this many stalled requests and owners; the CSV has them all.
 STALLED_ON_PAGE = 50
+OWNERS_ON_PAGE = 25
 
 
 @dataclasses.dataclass
@@ -45,15 +47,19 @@ class Dashboard:
     trend: list[Week]
     funnel: list[Stage]
 
+    @property
+    def owners_shown(self) -> list[PersonRow]:
+        """The owners who most need a conversation first; the CSV lists everyone."""
+        return self.owners[:OWNERS_ON_PAGE]
+
 
 def build(
     scope: Scope, *, sort: str = DEFAULT_SORT, stalled_limit: int = STALLED_ON_PAGE
 ) -> Dashboard:
-    """Everything the page shows, in seven queries."""
-    stalled_qs = stalled_requests(scope, sort)
-    shown = list(stalled_qs[:stalled_limit])
-    count = len(shown) if len(shown) < stalled_limit else stalled_qs.count()
-    people = tables(scope)
+    """Everything the page shows, in eight queries."""
+    shown, count = stalled_page(scope, sort, limit=stalled_limit)
+    weekly = trend(scope)
+    people = tables(scope, completed_quarter=weekly.completed_quarter)
     return Dashboard(
         scope=scope,
         total=people.total,
@@ -62,13 +68,14 @@ def build(
         owners=people.owners,
         teams=people.teams,
         reasons=reason_counts(scope),
-        trend=trend(scope),
+        trend=weekly.weeks,
         funnel=funnel(people.total),
     )
 
 
 __all__ = [
     "DEFAULT_SORT",
+    "OWNERS_ON_PAGE",
     "RULES",
     "SORTS",
     "STALLED_ON_PAGE",
@@ -84,6 +91,7 @@ __all__ = [
     "build",
     "reason_counts",
     "stalled_module",
+    "stalled_page",
     "stalled_requests",
     "stalled_rows",
     "tables",

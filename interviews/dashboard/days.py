@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.utils import timezone
@@ -59,9 +59,15 @@ class BusinessDayIndex:
         start = local.date()
         if local.time() >= settings.CLOSE_OF_BUSINESS:
             start += dt.timedelta(days=1)
-        end = timezone.localtime(until, tz).date()
-        # Business days in [start, end] minus the start day itself if it counts: the
-        # closed days before the effective start day never count, whatever they are.
+        return self.elapsed_days(start, timezone.localtime(until, tz).date())
+
+    def elapsed_days(self, start: dt.date, end: dt.date) -> int:
+        """`elapsed` from dates: `start` is the arrival day, already moved to the next day
+        for an arrival after close of business.
+
+        The window starts on the first business day on or after `start` and that day
+        itself is not counted: business days in [start, end] minus one, never negative.
+        """
         count = self._count_before(end + dt.timedelta(days=1)) - self._count_before(start) - 1
         return max(count, 0)
 
@@ -74,6 +80,22 @@ def business_dates(moments: Iterable[dt.datetime | None]) -> list[dt.date]:
 def median(values: Sequence[float]) -> float | None:
     """The exact median (the mean of the two middle values for an even count)."""
     return statistics.median(values) if values else None
+
+
+def median_of_counts(counts: Mapping[int, int]) -> float | None:
+    """The exact median of values given as {value: how many times}."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]  # positions of the middle value(s), 0-based
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while middle and middle[0] < seen:
+            found.append(value)
+            middle.pop(0)
+    return (found[0] + found[1]) / 2 if found[0] != found[1] else found[0]
 
 
 def share(part: int, whole: int) -> float | None:

@@ -27,27 +27,32 @@ Definitions (the page and the digest explain them in the same words):
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+import datetime as dt
+from collections import Counter, defaultdict
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from interviews import calendar
 from interviews.dashboard import stalled
-from interviews.dashboard.days import BusinessDayIndex, business_dates, median, share
+from interviews.dashboard.days import BusinessDayIndex, business_dates, median_of_counts, share
 from interviews.dashboard.scope import Scope
 from interviews.models import (
     OPEN_STATUSES,
@@ -67,7 +72,6 @@ COUNTS = (
     "switched",
     "scheduled",
     "completed",
-    "completed_quarter",
     "deferrals",
     "declines",
 )
@@ -77,71 +81,125 @@ def decided_q() -> Q:
     return ~Q(outreach_by="") | Q(status=Status.DECLINED)
 
 
-def switched_by_deadline() -> Exists:
-    return Exists(
-        RequestEvent.objects.filter(request=OuterRef("pk"), kind=EventKind.DEADLINE_PASSED)
+def _switched_counts(scope: Scope) -> dict[int, int]:
+    """Per owner: requests filed in the period that went to marketing because a deadline
+    passed. Read from the (few) deadline events rather than tested row by row."""
+    return dict(
+        RequestEvent.objects.filter(
+            scope.requests_q(prefix="request__"),
+            scope.filed_in_period_q(prefix="request__"),
+            kind=EventKind.DEADLINE_PASSED,
+            created_at__gte=scope.start_at,  # a switch comes after the filing
+        )
+        .values_list("request__owner_id")
+        .annotate(n=Count("request_id", distinct=True))
+        .order_by()
     )
 
 
-def _owner_counts(scope: Scope) -> list[dict]:
-    """Per owner: what is with them now, and what became of the requests filed in the
-    period. Only rows that count somewhere are read: open ones, the period's, the quarter's."""
-    filed = scope.filed_in_period_q()
-    quarter_start, quarter_end = scope.quarter_bounds()
-    completed_quarter = Q(
-        status=Status.COMPLETED, closed_at__gte=quarter_start, closed_at__lt=quarter_end
-    )
+def completed_in_quarter_q(scope: Scope) -> Q:
+    """Interviews completed in the calendar quarter `scope.now` falls in."""
+    start, end = scope.quarter_bounds()
+    return Q(status=Status.COMPLETED, closed_at__gte=start, closed_at__lt=end)
+
+
+def completed_this_quarter(scope: Scope) -> int:
+    return InterviewRequest.objects.filter(
+        scope.requests_q(), completed_in_quarter_q(scope)
+    ).count()
+
+
+def _now_counts(scope: Scope) -> list[dict]:
+    """Per owner, right now: open requests, those with the owner, those stalled with them."""
     return list(
-        InterviewRequest.objects.filter(scope.requests_q())
-        .filter(Q(status__in=OPEN_STATUSES) | filed | completed_quarter)
+        InterviewRequest.objects.filter(scope.requests_q(), status__in=OPEN_STATUSES)
         .values("owner_id")
         .annotate(
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            open=Count("pk"),
             pending=Count("pk", filter=Q(status__in=WITH_OWNER_STATUSES)),
             overdue=Count("pk", filter=stalled.owner_side_q(scope.now)),
-            filed=Count("pk", filter=filed),
-            decided=Count("pk", filter=filed & decided_q()),
-            switched=Count("pk", filter=filed & Q(switched_by_deadline())),
-            scheduled=Count("pk", filter=filed & Q(interview_at__isnull=False)),
-            completed=Count("pk", filter=filed & Q(status=Status.COMPLETED)),
-            completed_quarter=Count("pk", filter=completed_quarter),
-            deferrals=Coalesce(Sum("deferral_count", filter=filed), 0),
-            declines=Count("pk", filter=filed & Q(status=Status.DECLINED)),
         )
         .order_by()
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class Response:
-    owner_id: int
-    business_days: int
-    within_window: bool
-    decided: bool
+def _period_counts(scope: Scope) -> list[dict]:
+    """Per owner: what became of the requests filed in the period."""
+    return list(
+        InterviewRequest.objects.filter(scope.requests_q(), scope.filed_in_period_q())
+        .values("owner_id")
+        .annotate(
+            filed=Count("pk"),
+            decided=Count("pk", filter=decided_q()),
+            scheduled=Count("pk", filter=Q(interview_at__isnull=False)),
+            completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+            deferrals=Coalesce(Sum("deferral_count"), 0),
+            declines=Count("pk", filter=Q(status=Status.DECLINED)),
+        )
+        .order_by()
+    )
 
 
-def responses(scope: Scope) -> list[Response]:
-    """The first answers to the requests filed in the period, one row each."""
-    reassigned_before = RequestEvent.objects.filter(
+@dataclasses.dataclass
+class Responses:
+    """One owner's first answers: how many took each number of business days."""
+
+    days: Counter[int] = dataclasses.field(default_factory=Counter)
+    within_window: int = 0  # decided requests answered within their agreed window
+
+    def add(self, days: int, *, window_days: int, decided: bool, count: int = 1) -> None:
+        self.days[days] += count
+        if decided and days <= window_days:
+            self.within_window += count
+
+
+def _reassigned_before_answer() -> QuerySet[RequestEvent]:
+    return RequestEvent.objects.filter(
         request=OuterRef("pk"),
         kind=EventKind.OWNER_REASSIGNED,
         created_at__lt=OuterRef("owner_responded_at"),
     ).order_by("-created_at", "-pk")
-    rows = list(
-        InterviewRequest.objects.filter(scope.requests_q(), scope.filed_in_period_q())
-        .filter(owner_responded_at__isnull=False)
+
+
+def _local_day(expression) -> TruncDate:
+    return TruncDate(expression, tzinfo=calendar.business_tz())
+
+
+def responses(scope: Scope) -> dict[int, Responses]:
+    """The first answers to the requests filed in the period (two queries).
+
+    Most requests reach their owner when they are filed: those are counted in the
+    database by (owner, start day, answer day), where the start day is the next one for
+    a request filed after close of business (shifting the time by what is left of the
+    day after close does that). The few reassigned before their answer are read one by
+    one, with the time and the person of their last reassignment.
+    """
+    answered = InterviewRequest.objects.filter(
+        scope.requests_q(), scope.filed_in_period_q(), owner_responded_at__isnull=False
+    )
+    after_close = dt.timedelta(hours=24) - (
+        dt.datetime.combine(dt.date.min, settings.CLOSE_OF_BUSINESS) - dt.datetime.min
+    )
+    grouped = list(
+        answered.filter(~Exists(_reassigned_before_answer()))
+        .values_list(
+            "owner_at_filing_id",
+            _local_day(ExpressionWrapper(F("created_at") + after_close, DateTimeField())),
+            _local_day(F("owner_responded_at")),
+            "response_window_days",
+            ExpressionWrapper(decided_q(), output_field=BooleanField()),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    reassigned = list(
+        answered.filter(Exists(_reassigned_before_answer()))
         .annotate(
-            reached_owner_at=Coalesce(
-                Subquery(reassigned_before.values("created_at")[:1]), F("created_at")
-            ),
-            answered_by=Coalesce(
-                Subquery(
-                    reassigned_before.annotate(
-                        to_owner=Cast(KT("details__to_owner"), IntegerField())
-                    ).values("to_owner")[:1]
-                ),
-                F("owner_at_filing_id"),
-                output_field=IntegerField(),
+            reached_owner_at=Subquery(_reassigned_before_answer().values("created_at")[:1]),
+            answered_by=Subquery(
+                _reassigned_before_answer()
+                .annotate(to_owner=Cast(KT("details__to_owner"), IntegerField()))
+                .values("to_owner")[:1]
             ),
             is_decided=ExpressionWrapper(decided_q(), output_field=BooleanField()),
         )
@@ -154,11 +212,21 @@ def responses(scope: Scope) -> list[Response]:
         )
         .order_by()
     )
-    index = BusinessDayIndex.covering(business_dates([r[1] for r in rows] + [r[2] for r in rows]))
-    result = []
-    for owner_id, reached, answered, window_days, is_decided in rows:
-        days = index.elapsed(reached, answered)
-        result.append(Response(owner_id, days, days <= window_days, bool(is_decided)))
+    days = [row[1] for row in grouped] + [row[2] for row in grouped]
+    days += business_dates([row[1] for row in reassigned] + [row[2] for row in reassigned])
+    index = BusinessDayIndex.covering(days)
+    result: dict[int, Responses] = defaultdict(Responses)
+    for owner_id, start_day, answer_day, window_days, is_decided, n in grouped:
+        result[owner_id].add(
+            index.elapsed_days(start_day, answer_day),
+            window_days=window_days,
+            decided=is_decided,
+            count=n,
+        )
+    for owner_id, reached, answered_at, window_days, is_decided in reassigned:
+        result[owner_id].add(
+            index.elapsed(reached, answered_at), window_days=window_days, decided=is_decided
+        )
     return result
 
 
@@ -174,33 +242,34 @@ class Figures:
     switched: int = 0
     scheduled: int = 0
     completed: int = 0
-    completed_quarter: int = 0
+    completed_quarter: int = 0  # the headline's (not per owner): see `tables`
     deferrals: int = 0
     declines: int = 0
-    response_days: list[int] = dataclasses.field(default_factory=list)
+    # First answers: how many took each number of business days.
+    response_days: Counter[int] = dataclasses.field(default_factory=Counter)
     answered_within_window: int = 0
 
     def add_counts(self, row: dict) -> None:
         for name in COUNTS:
             setattr(self, name, getattr(self, name) + (row.get(name) or 0))
 
-    def add_response(self, response: Response) -> None:
-        self.response_days.append(response.business_days)
-        if response.decided and response.within_window:
-            self.answered_within_window += 1
+    def add_responses(self, responses: Responses) -> None:
+        self.response_days.update(responses.days)
+        self.answered_within_window += responses.within_window
 
     def merge(self, other: Figures) -> None:
-        self.add_counts(dataclasses.asdict(other))
-        self.response_days.extend(other.response_days)
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.response_days.update(other.response_days)
         self.answered_within_window += other.answered_within_window
 
     @property
     def answered(self) -> int:
-        return len(self.response_days)
+        return self.response_days.total()
 
     @property
     def median_response_days(self) -> float | None:
-        return median(self.response_days)
+        return median_of_counts(self.response_days)
 
     @property
     def switched_share(self) -> float | None:
@@ -236,13 +305,19 @@ def _sort_key(row: PersonRow) -> tuple:
     return (-f.overdue, -f.pending, -f.switched, row.name.casefold())
 
 
-def tables(scope: Scope) -> Tables:
-    """The headline totals and the per-owner and per-team rows (three queries)."""
+def tables(scope: Scope, *, completed_quarter: int | None = None) -> Tables:
+    """The headline totals and the per-owner and per-team rows (six or seven queries).
+
+    `completed_quarter`, when the caller counted it already (the trend does), saves
+    the query that counts it.
+    """
     by_owner: dict[int, Figures] = defaultdict(Figures)
-    for row in _owner_counts(scope):
+    for row in [*_now_counts(scope), *_period_counts(scope)]:
         by_owner[row["owner_id"]].add_counts(row)
-    for response in responses(scope):
-        by_owner[response.owner_id].add_response(response)
+    for owner_id, switched in _switched_counts(scope).items():
+        by_owner[owner_id].switched += switched
+    for owner_id, answers in responses(scope).items():
+        by_owner[owner_id].add_responses(answers)
 
     people = {
         person["pk"]: person
@@ -278,4 +353,7 @@ def tables(scope: Scope) -> Tables:
         team.figures.merge(figures)
     owners.sort(key=_sort_key)
     teams = sorted(teams_by_manager.values(), key=_sort_key)
+    total.completed_quarter = (
+        completed_this_quarter(scope) if completed_quarter is None else completed_quarter
+    )
     return Tables(total=total, owners=owners, teams=teams)

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateTimeField,
     ExpressionWrapper,
     F,
@@ -33,6 +34,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils.functional import lazy
@@ -174,7 +176,9 @@ SORTS = {
 DEFAULT_SORT = "since"
 
 
-def stalled_requests(scope: Scope, sort: str = DEFAULT_SORT) -> QuerySet[InterviewRequest]:
+def stalled_requests(
+    scope: Scope, sort: str = DEFAULT_SORT, *, related: bool = True
+) -> QuerySet[InterviewRequest]:
     """Stalled requests in scope, each annotated with which rules hold and since when.
 
     `stalled_rule` is the first rule that holds (in the order above) and `stalled_since`
@@ -185,26 +189,43 @@ def stalled_requests(scope: Scope, sort: str = DEFAULT_SORT) -> QuerySet[Intervi
         f"rule_{key}": ExpressionWrapper(q, output_field=BooleanField())
         for key, q in filters.items()
     }
-    return (
-        InterviewRequest.objects.filter(scope.requests_q())
-        .filter(reduce(or_, filters.values()))
-        .select_related("account", "owner", "requested_by")
-        .annotate(
-            **flags,
-            stalled_rule=Case(
-                *(When(filters[key], then=Value(i)) for i, key in enumerate(RULE_KEYS)),
-                output_field=IntegerField(),
+    qs = InterviewRequest.objects.filter(scope.requests_q()).filter(reduce(or_, filters.values()))
+    if related:
+        qs = qs.select_related("account", "owner", "requested_by")
+    return qs.annotate(
+        **flags,
+        stalled_rule=Case(
+            *(When(filters[key], then=Value(i)) for i, key in enumerate(RULE_KEYS)),
+            output_field=IntegerField(),
+        ),
+        stalled_since=Coalesce(
+            Case(
+                *(When(filters[key], then=F(_SINCE_FIELD[key])) for key in RULE_KEYS),
+                output_field=DateTimeField(),
             ),
-            stalled_since=Coalesce(
-                Case(
-                    *(When(filters[key], then=F(_SINCE_FIELD[key])) for key in RULE_KEYS),
-                    output_field=DateTimeField(),
-                ),
-                F("status_changed_at"),
-            ),
-        )
-        .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+            F("status_changed_at"),
+        ),
+    ).order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def stalled_page(
+    scope: Scope, sort: str = DEFAULT_SORT, *, limit: int
+) -> tuple[list[InterviewRequest], int]:
+    """The first `limit` stalled requests and how many there are (two queries).
+
+    The first query sorts every stalled request but reads only what sorting needs, and
+    counts them all in the same pass; the second reads the rows shown, with what they show.
+    """
+    head = list(
+        stalled_requests(scope, sort, related=False)
+        .annotate(stalled_total=Window(Count("pk")))
+        .values_list("pk", "stalled_total")[:limit]
     )
+    if not head:
+        return [], 0
+    ids = [pk for pk, _total in head]
+    rows = {r.pk: r for r in stalled_requests(scope, sort).filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows], head[0][1]
 
 
 @dataclasses.dataclass

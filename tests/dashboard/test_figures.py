@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import statistics
+from collections import Counter
 
 import pytest
 from django.utils import timezone
 
-from interviews import calendar, dashboard
-from interviews.dashboard.days import BusinessDayIndex
+from interviews import calendar, dashboard, workflow
+from interviews.dashboard.days import BusinessDayIndex, median_of_counts
 from interviews.models import Purpose, ReasonCategory
 from tests.dashboard.conftest import TODAY
 
@@ -45,7 +47,7 @@ def test_headline_figures(dataset):
     assert total.switched_share == pytest.approx(1 / 7)
     # First answers in business days: r6 0, r1 1, r8 1, r4 1, r7 2, r11 2 (from the
     # reassignment, not the filing), r2 3.
-    assert sorted(total.response_days) == [0, 1, 1, 1, 2, 2, 3]
+    assert sorted(total.response_days.elements()) == [0, 1, 1, 1, 2, 2, 3]
     assert total.median_response_days == 1
     # Decided and answered within 5 business days: all six answered ones (r4 is not decided).
     assert total.answered_within_window == 6
@@ -63,7 +65,7 @@ def test_per_owner_table(dataset):
 
     sato = owners["Sato Sales"]
     assert (sato.pending, sato.overdue, sato.switched) == (2, 1, 0)
-    assert sorted(sato.response_days) == [0, 1, 1, 2, 2, 3]
+    assert sorted(sato.response_days.elements()) == [0, 1, 1, 2, 2, 3]
     assert sato.median_response_days == 1.5
     assert sato.within_window_share == 1
     assert (sato.deferrals, sato.declines) == (0, 1)
@@ -77,7 +79,7 @@ def test_per_owner_table(dataset):
     # r11 was filed to Suzu, but Sato answered it: the response is Sato's.
     suzu = owners["Suzu Sales"]
     assert (suzu.pending, suzu.overdue, suzu.filed) == (1, 1, 1)
-    assert suzu.response_days == []
+    assert not suzu.response_days
     assert suzu.median_response_days is None
 
 
@@ -153,7 +155,7 @@ def test_owner_and_purpose_scope(dataset):
     assert {row.name for row in board.owners} == {"Chika CS"}
     research = dashboard.build(_scope(purpose=Purpose.RESEARCH))
     assert research.total.filed == 1  # r2
-    assert research.total.response_days == [3]
+    assert list(research.total.response_days.elements()) == [3]
 
 
 def test_an_empty_scope_has_no_shares_or_medians(db, clock):
@@ -186,3 +188,31 @@ def test_response_days_count_like_a_window():
     assert index.elapsed(friday_night, tuesday) == 1
     assert index.elapsed(dt.datetime(2026, 11, 27, 10, 0, tzinfo=tz), monday) == 1
     assert index.elapsed(monday, monday) == 0
+
+
+def test_response_time_counts_from_the_next_business_day_after_close(clock, file_request, sales):
+    tz = calendar.business_tz()
+    # Filed on Friday 27 Nov after close of business, answered on Monday: 0 business days.
+    request = file_request(now=dt.datetime(2026, 11, 27, 19, 30, tzinfo=tz))
+    workflow.request_owner_go_ahead(
+        request_id=request.pk, by=sales, now=dt.datetime(2026, 11, 30, 9, 30, tzinfo=tz)
+    )
+    assert list(dashboard.build(_scope()).total.response_days.elements()) == [0]
+
+
+def test_response_time_of_a_request_filed_on_a_holiday(clock, file_request, sales):
+    tz = calendar.business_tz()
+    # Filed on Monday 23 Nov (Labour Thanksgiving Day), answered on Wednesday: 1 day.
+    request = file_request(now=dt.datetime(2026, 11, 23, 11, 0, tzinfo=tz))
+    workflow.request_owner_go_ahead(
+        request_id=request.pk, by=sales, now=dt.datetime(2026, 11, 25, 17, 0, tzinfo=tz)
+    )
+    assert list(dashboard.build(_scope()).total.response_days.elements()) == [1]
+
+
+def test_the_median_of_counted_values_is_exact():
+    rng = random.Random(7)
+    for _ in range(200):
+        values = [rng.randrange(12) for _ in range(rng.randrange(1, 40))]
+        assert median_of_counts(Counter(values)) == statistics.median(values), values
+    assert median_of_counts(Counter()) is None
