@@ -316,6 +316,10 @@ REMINDER_CC_MANAGER = env_bool("REMINDER_CC_MANAGER", False)
 ACTION_LINK_MAX_AGE_DAYS = env_int("ACTION_LINK_MAX_AGE_DAYS", 30, minimum=1, maximum=365)
 ACCOUNT_COOLDOWN_DAYS = env_int("ACCOUNT_COOLDOWN_DAYS", 90, minimum=0, maximum=3650)
 
+# Managers see only their own team (themselves and their reports) on the dashboard and in
+# the weekly digest; administrators see everyone.
+DASHBOARD_TEAM_SCOPE = env_bool("DASHBOARD_TEAM_SCOPE", False)
+
 # --- Jobs and the outbox ----------------------------------------------------------------
 
 JOB_BATCH_SIZE = env_int("JOB_BATCH_SIZE", 500, minimum=1, maximum=10000)

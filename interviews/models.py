@@ -202,6 +202,13 @@ class InterviewRequest(models.Model):
                 fields=["wake_at"], condition=Q(status=Status.DEFERRED), name="req_wake_due_idx"
             ),
             models.Index(fields=["status", "-created_at"], name="req_status_created_idx"),
+            # The dashboard's period, funnel and trend figures.
+            models.Index(fields=["created_at"], name="req_created_idx"),
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(status=Status.COMPLETED),
+                name="req_completed_closed_idx",
+            ),
             models.Index(fields=["owner", "status"], name="req_owner_status_idx"),
             models.Index(fields=["requested_by", "status"], name="req_marketer_status_idx"),
         ]
