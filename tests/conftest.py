@@ -47,6 +47,9 @@ def _eager_tasks(request):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.DEV_MAILBOX_DIR = tmp_path / "mailbox"
+    # WhiteNoise serves collected files from here (tests use the finders); it only has to exist.
+    (tmp_path / "static").mkdir()
+    settings.STATIC_ROOT = tmp_path / "static"
     # Password hashing is deliberately slow; tests only need it to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests move the clock by weeks after signing in; session expiry has its own test.
