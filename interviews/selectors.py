@@ -162,9 +162,15 @@ def accounts_visible_to(user: User) -> QuerySet[Account]:
     return qs.filter(Q(owner=user) | Q(Exists(asked)))
 
 
+def search_text(q: str) -> str:
+    """What was typed in a search box, fit for a query: PostgreSQL refuses NUL characters
+    (and none of our text contains one)."""
+    return q.replace("\x00", "").strip()
+
+
 def account_search(user: User, q: str, *, limit: int = 20) -> list[Account]:
     """Accounts whose name, CRM id or domain matches, best (name starts with q) first."""
-    q = q.strip()
+    q = search_text(q)
     qs = accounts_visible_to(user)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(crm_id__iexact=q) | Q(domain__icontains=q))
@@ -180,8 +186,8 @@ def account_search(user: User, q: str, *, limit: int = 20) -> list[Account]:
 
 def account_list(user: User, q: str = "") -> QuerySet[Account]:
     qs = accounts_visible_to(user)
-    if q.strip():
-        q = q.strip()
+    q = search_text(q)
+    if q:
         qs = qs.filter(Q(name__icontains=q) | Q(crm_id__iexact=q) | Q(domain__icontains=q))
     open_request = InterviewRequest.objects.filter(
         account=OuterRef("pk"), status__in=OPEN_STATUSES

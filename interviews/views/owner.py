@@ -297,9 +297,15 @@ def unpause_account(http_request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _next_or(http_request: HttpRequest, default: str) -> str:
+    """A path on this site to go back to, or `default`. Only a path: redirect() would take
+    anything else for a view name, and a line break cannot go into a header."""
     target = http_request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={http_request.get_host()}, require_https=http_request.is_secure()
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={http_request.get_host()}, require_https=http_request.is_secure()
+        )
     ):
         return target
     return default

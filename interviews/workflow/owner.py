@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Account, User
 from interviews import calendar, permissions
 from interviews.errors import InvalidInput
 from interviews.models import (
@@ -41,6 +41,15 @@ def _owner_answer(
         allowed=permissions.can_decide,
         expected_version=expected_version,
     )
+
+
+def _lock_account_of(request_id: int) -> None:
+    """Lock the request's account (a request never changes account)."""
+    account_id = (
+        InterviewRequest.objects.filter(pk=request_id).values_list("account_id", flat=True).first()
+    )
+    if account_id is not None:
+        list(Account.objects.select_for_update().filter(pk=account_id).values_list("pk"))
 
 
 def _notify_decided(request: InterviewRequest, event, by: User, now: dt.datetime) -> None:
@@ -197,6 +206,10 @@ def request_decline(
 ) -> InterviewRequest:
     """“Decline”, optionally pausing every request for the account until a date."""
     now = _now(now)
+    if pause_account_until is not None:
+        # Lock order: the account, then the request, as filing and a CRM owner change do.
+        # Taking the request first deadlocks against an import moving this account.
+        _lock_account_of(request_id)
     request = _owner_answer(request_id, action="decline", by=by, expected_version=expected_version)
     category = _clean_category(reason_category)
     reason = _clean_reason(reason)

@@ -1,0 +1,592 @@
+"""Property-based fuzzing of every form and the email answer links, through the web.
+
+Each target posts (or gets) random and hostile values — huge strings, control characters,
+NUL bytes, wrong types (lists where one value is expected, numbers where dates are),
+mixed scripts and bidi controls, dates far away, SQL, template and HTML fragments — and
+the email link endpoint gets forged, truncated, re-signed and random tokens, random
+actions and random bodies. For every example:
+
+- the answer is never a server error (< 500);
+- an HTML answer never contains one of our script fragments unescaped;
+- unless the answer is the view's own "done" redirect, nothing in the database changed.
+
+Each example runs in a transaction that is rolled back, so examples do not pile up.
+
+How many examples: 200 per target by default (CI), derandomized so that CI is repeatable.
+For a long exploratory session, with a fresh random seed each run:
+
+    HYPOTHESIS_PROFILE=long uv run pytest tests/reliability/test_fuzz.py     # 20,000 each
+    FUZZ_EXAMPLES=100000 HYPOTHESIS_PROFILE=long uv run pytest tests/reliability/test_fuzz.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import signing
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from interviews import links, workflow
+from interviews.models import InterviewRequest
+from tests.factories import AccountFactory, CandidateFactory
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (20_000 if PROFILE == "long" else 200))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=PROFILE != "long",
+    suppress_health_check=list(HealthCheck),
+)
+
+# --- Hostile values ------------------------------------------------------------------------
+
+# Fragments that must never come back unescaped in an HTML page.
+XSS = "<script>xss(1)</script>"
+XSS_ATTR = '"><img src=x onerror=xss(2)>'
+UNESCAPED = (XSS.encode(), XSS_ATTR.encode())
+
+HOSTILE = [
+    "",
+    " ",
+    XSS,
+    XSS_ATTR,
+    "' OR '1'='1' --",
+    "1; DROP TABLE interviews_interviewrequest; --",
+    "%s%s%s%n",
+    "{{ request.user.password }}",
+    "{% debug %}",
+    "\x00",
+    "a\x00b",
+    "\u202eevil\u202c",
+    "\ufeff\u200b\u200d",
+    "e\u0301" * 40,
+    "𝕏🙂" * 60,
+    "東京都千代田区丸の内" * 30,
+    "مرحبا بالعالم",
+    "A" * 5000,
+    "B" * 100_001,
+    "-1",
+    "0",
+    "1.5",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2026-02-30",
+    "2026-12-10T25:61",
+    "2026-12-10T14:00+09:00",
+    "../../etc/passwd",
+    "javascript:alert(1)",
+    "//evil.example/",
+    "\r\nSet-Cookie: x=1",
+    "null",
+    "[]",
+    "{}",
+]
+
+# Any text a browser could send (no lone surrogates: they cannot be encoded).
+any_text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=400)
+hostile_text = st.one_of(
+    st.sampled_from(HOSTILE),
+    any_text,
+    st.builds(lambda a, b: a + XSS + b, any_text, any_text),
+    st.builds(lambda a: a + XSS_ATTR, any_text),
+    st.integers().map(str),
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat),
+    st.datetimes().map(lambda d: d.isoformat(timespec="minutes")),
+)
+# Wrong types: several values where one is expected.
+hostile_value = st.one_of(hostile_text, st.lists(hostile_text, min_size=2, max_size=3))
+
+
+def near_dates() -> st.SearchStrategy[str]:
+    """Plausible dates, so that validation deeper than the field is reached."""
+    today = timezone.localdate()
+    return st.integers(-40, 400).map(lambda d: (today + dt.timedelta(days=d)).isoformat())
+
+
+def form(plausible: dict[str, st.SearchStrategy], *, extra: tuple[str, ...] = ()):
+    """Each field plausible, hostile or missing; sometimes fields the form does not have."""
+    optional = {name: st.one_of(strategy, hostile_value) for name, strategy in plausible.items()}
+    for name in ("unexpected", "csrfmiddlewaretoken", "_action", "pk", "status", *extra):
+        optional.setdefault(name, hostile_value)
+    return st.fixed_dictionaries({}, optional=optional)
+
+
+def choices(values) -> st.SearchStrategy[str]:
+    return st.sampled_from(list(values))
+
+
+# --- What must hold for every example --------------------------------------------------------
+
+
+# One query, so that checking costs little beside the request: every change the workflow
+# makes appends an event or a notification or bumps a version; account pauses, comments,
+# new people and language choices are counted on their own.
+SNAPSHOT_SQL = """
+SELECT
+    (SELECT COUNT(*) FROM interviews_interviewrequest),
+    (SELECT COALESCE(SUM(version), 0) FROM interviews_interviewrequest),
+    (SELECT COUNT(*) FROM interviews_requestevent),
+    (SELECT COUNT(*) FROM interviews_notification),
+    (SELECT COUNT(*) FROM interviews_comment),
+    (SELECT COUNT(*) FROM interviews_candidate),
+    (SELECT COUNT(*) FROM accounts_account),
+    (SELECT COUNT(sensitive_until) FROM accounts_account),
+    (SELECT COUNT(*) FROM accounts_user),
+    (SELECT COUNT(*) FROM accounts_user WHERE language = 'ja')
+"""
+
+
+def snapshot() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(SNAPSHOT_SQL)
+        return tuple(cursor.fetchone())
+
+
+class Examples:
+    """Counts what ran, for the report at the end of the session."""
+
+    total = 0
+
+
+def check(send: Callable[[], Any], *, done: Callable[[Any], bool] = lambda r: False):
+    """Run one request in a transaction that is rolled back, and check the invariants."""
+    Examples.total += 1
+    with transaction.atomic():
+        before = snapshot()
+        response = send()
+        assert response.status_code < 500, response.status_code
+        if "html" in response.get("Content-Type", ""):
+            body = response.content
+            for fragment in UNESCAPED:
+                assert fragment not in body, f"unescaped {fragment!r} in the page"
+        if not done(response):
+            assert snapshot() == before, "an invalid input changed the database"
+        transaction.set_rollback(True)
+    return response
+
+
+def redirects_to(name: str, *args) -> Callable[[Any], bool]:
+    target = reverse(name, args=args)
+    return lambda r: r.status_code == 302 and r["Location"].split("#")[0] == target
+
+
+# --- The world the fuzzers act on ------------------------------------------------------------
+
+
+@pytest.fixture
+def world(clock, settings, tmp_path, marketer, sales, cs, manager, account, candidate):
+    settings.ACTION_LINK_RATE_PER_MINUTE = 10**9
+    settings.LOGIN_ATTEMPTS_PER_ACCOUNT = settings.LOGIN_ATTEMPTS_PER_IP = 10**9
+    settings.VAR_DIR = tmp_path / "var"
+    waiting = workflow.request_file(
+        by=marketer,
+        account=account,
+        candidates=[candidate],
+        purpose="case_study",
+        topic="Why Acme moved",
+        questions="What changed?",
+    )
+    other = AccountFactory(owner=sales, name="Beta KK")
+    outreach = workflow.request_file(
+        by=marketer,
+        account=other,
+        candidates=[CandidateFactory(account=other)],
+        purpose="research",
+        topic="Research",
+        questions="Why?",
+    )
+    workflow.request_owner_go_ahead(request_id=outreach.pk, by=sales)
+    third = AccountFactory(owner=cs, name="Gamma KK")
+    scheduled = workflow.request_file(
+        by=marketer,
+        account=third,
+        candidates=[CandidateFactory(account=third)],
+        purpose="testimonial",
+        topic="Quote",
+        questions="?",
+    )
+    workflow.request_owner_go_ahead(request_id=scheduled.pk, by=cs)
+    workflow.request_schedule(
+        request_id=scheduled.pk,
+        by=marketer,
+        interview_at=timezone.now() + dt.timedelta(days=3),
+        location="Online",
+        participants="",
+    )
+    clients = {}
+    for name, user in (("marketer", marketer), ("sales", sales), ("manager", manager)):
+        clients[name] = Client(raise_request_exception=True)
+        clients[name].force_login(user)
+    clients["anonymous"] = Client(raise_request_exception=True)
+    return {
+        "waiting": InterviewRequest.objects.get(pk=waiting.pk),
+        "outreach": InterviewRequest.objects.get(pk=outreach.pk),
+        "scheduled": InterviewRequest.objects.get(pk=scheduled.pk),
+        "account": account,
+        "candidate": candidate,
+        "sales": sales,
+        "cs": cs,
+        "marketer": marketer,
+        "web": clients,
+    }
+
+
+def ids(*values) -> st.SearchStrategy[str]:
+    return st.sampled_from([str(v) for v in values] + ["0", "-1", "999999999"])
+
+
+# --- Marketers' forms ------------------------------------------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_filing(world, data):
+    account, candidate = world["account"], world["candidate"]
+    other = world["outreach"].account
+    fields = data.draw(
+        form(
+            {
+                "account": ids(account.pk, other.pk),
+                "previewed_account": ids(account.pk, other.pk),
+                "account_q": hostile_text,
+                "candidates": st.lists(ids(candidate.pk), max_size=2),
+                "new_candidate_name": hostile_text,
+                "new_candidate_email": st.emails(),
+                "new_candidate_title": hostile_text,
+                "purpose": choices(["case_study", "research", "testimonial", "other"]),
+                "topic": hostile_text,
+                "questions": hostile_text,
+                "needed_by": near_dates(),
+                "note_to_owner": hostile_text,
+                "response_window_days": st.integers(-5, 40).map(str),
+                "override_reason": hostile_text,
+                "_action": choices(["file", "search", "choose", "preview"]),
+            }
+        )
+    )
+    htmx = data.draw(st.booleans())
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "account-panel"} if htmx else {}
+    client = world["web"]["marketer"]
+    if data.draw(st.booleans()):
+        check(lambda: client.get(reverse("request_new"), fields, **headers))
+    else:
+        check(
+            lambda: client.post(reverse("request_new"), fields, **headers),
+            done=lambda r: r.status_code == 302 and "/requests/" in r["Location"],
+        )
+
+
+# The request page's forms: edit, comment, schedule, the customer said no, complete, cancel.
+# (form name, the request it acts on, who submits it, plausible fields)
+REQUEST_PAGE_FORMS = {
+    "edit": (
+        "waiting",
+        "marketer",
+        {
+            "purpose": choices(["case_study", "research"]),
+            "topic": hostile_text,
+            "questions": hostile_text,
+            "candidates": st.just("candidate"),
+            "needed_by": near_dates(),
+            "note_to_owner": hostile_text,
+        },
+    ),
+    "comment": ("waiting", "any", {"comment-body": hostile_text}),
+    "schedule": (
+        "outreach",
+        "marketer",
+        {
+            "schedule-interview_at": near_dates().map(lambda d: d + "T14:00"),
+            "schedule-location": hostile_text,
+            "schedule-participants": hostile_text,
+            "schedule-expected_version": st.just("version"),
+        },
+    ),
+    "customer_declined": (
+        "outreach",
+        "marketer",
+        {"declined-reason": hostile_text, "declined-expected_version": st.just("version")},
+    ),
+    "complete": (
+        "scheduled",
+        "marketer",
+        {
+            "complete-outcome_summary": hostile_text,
+            "complete-outcome_learnings": hostile_text,
+            "complete-outcome_quotes": hostile_text,
+            "complete-published_url": st.one_of(st.just("https://example.com/x"), hostile_text),
+            "complete-expected_version": st.just("version"),
+        },
+    ),
+    "cancel": (
+        "waiting",
+        "marketer",
+        {"cancel-reason": hostile_text, "cancel-expected_version": st.just("version")},
+    ),
+}
+
+
+@FUZZ
+@given(data=st.data())
+def test_request_page_forms(world, data):
+    name = data.draw(st.sampled_from(sorted(REQUEST_PAGE_FORMS)))
+    which, who, plausible = REQUEST_PAGE_FORMS[name]
+    request = world[which]
+    fields = data.draw(form(plausible))
+    # Placeholders for values only known at run time.
+    for key, value in fields.items():
+        if value == "version":
+            fields[key] = str(request.version)
+        elif value == "candidate":
+            fields[key] = [str(world["candidate"].pk)]
+    if who == "any":
+        who = data.draw(st.sampled_from(["marketer", "sales", "manager"]))
+    url = reverse(f"request_{name}", args=[request.pk])
+    check(
+        lambda: world["web"][who].post(url, fields),
+        done=redirects_to("request_detail", request.pk),
+    )
+
+
+DECISION_FIELDS = {
+    "note": hostile_text,
+    "until": near_dates(),
+    "reason_category": choices(["bad_timing", "open_issue", "customer_busy", "other"]),
+    "reason": hostile_text,
+    "pause_account_until": near_dates(),
+}
+
+
+@FUZZ
+@given(data=st.data())
+def test_owner_answers_signed_in(world, data):
+    request = world["waiting"]
+    action = data.draw(st.sampled_from([*links.OWNER_ACTIONS, "approve", "delete"]))
+    fields = data.draw(form({**DECISION_FIELDS, "version": st.just(str(request.version))}))
+    who = data.draw(st.sampled_from(["sales", "manager", "marketer"]))
+    url = reverse("answer", args=[request.pk, action])
+    send = world["web"][who].get if data.draw(st.booleans()) else world["web"][who].post
+    check(
+        lambda: send(url, fields),
+        done=lambda r: (
+            who != "marketer"
+            and redirects_to("request_detail", request.pk)(r)
+            and InterviewRequest.objects.get(pk=request.pk).version != request.version
+        ),
+    )
+
+
+@FUZZ
+@given(data=st.data())
+def test_manager_overrides(world, data):
+    request = world["waiting"]
+    action = data.draw(
+        st.sampled_from(["extend_deadline", "reassign_owner", "force_switch", "delete"])
+    )
+    fields = data.draw(
+        form(
+            {
+                "version": st.just(str(request.version)),
+                "extra_business_days": st.integers(-3, 40).map(str),
+                "new_owner": ids(world["cs"].pk, world["sales"].pk, world["marketer"].pk),
+                "reason": hostile_text,
+            }
+        )
+    )
+    check(
+        lambda: world["web"]["manager"].post(reverse("manage", args=[request.pk, action]), fields),
+        done=redirects_to("request_detail", request.pk),
+    )
+
+
+@FUZZ
+@given(data=st.data())
+def test_account_pause(world, data):
+    account = world["account"]
+    fields = data.draw(form({"until": near_dates(), "reason": hostile_text, "next": hostile_text}))
+    who = data.draw(st.sampled_from(["sales", "marketer"]))
+    response = check(
+        lambda: world["web"][who].post(reverse("pause_account", args=[account.pk]), fields),
+        done=lambda r: r.status_code == 302,  # the page says what happened in a message
+    )
+    if response.status_code == 302:
+        location = response["Location"]
+        assert location.startswith("/") and not location.startswith("//"), location
+
+
+# --- The email answer link ------------------------------------------------------------------
+
+
+def _tokens(world) -> st.SearchStrategy[str]:
+    request, owner = world["waiting"], world["sales"]
+    genuine = links.make_token(request, owner)
+    other_people = links.make_token(request, world["marketer"])
+    wrong_salt = signing.dumps({"r": request.pk, "u": owner.pk, "v": 1}, salt="other")
+    wrong_key = signing.dumps(
+        {"r": request.pk, "u": owner.pk, "v": 1}, salt=links.SALT, key="not-our-secret"
+    )
+    body, _, _signature = genuine.rpartition(":")
+    return st.one_of(
+        st.just(genuine),
+        st.just(other_people),
+        st.just(wrong_salt),
+        st.just(wrong_key),
+        st.integers(1, len(genuine) - 1).map(lambda n: genuine[:n]),  # truncated
+        st.integers(0, len(genuine) - 1).map(  # one character changed
+            lambda n: genuine[:n] + ("A" if genuine[n] != "A" else "B") + genuine[n + 1 :]
+        ),
+        st.builds(lambda s: body + ":" + s, st.text("abcdefABCDEF0123456789-_", max_size=60)),
+        st.builds(  # a payload we made up, signed with the real key and salt but wrong types
+            lambda r, u, v: signing.dumps({"r": r, "u": u, "v": v}, salt=links.SALT),
+            st.one_of(st.integers(), st.text(max_size=5), st.none()),
+            st.one_of(st.integers(), st.just(owner.pk)),
+            st.one_of(st.integers(), st.lists(st.integers(), max_size=2)),
+        ),
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:"),
+    )
+
+
+def _digest_unsubscribe(world, data) -> None:
+    token = data.draw(st.one_of(st.text(max_size=200), _tokens(world)))
+    if not token or "/" in token:
+        return
+    url = reverse("digest_unsubscribe", args=[token])
+    if data.draw(st.booleans()):
+        body = {"List-Unsubscribe": "One-Click"}
+    else:
+        body = data.draw(form({"subscribe": st.sampled_from(["0", "1"])}))
+    check(lambda: world["web"]["anonymous"].post(url, body))
+
+
+@FUZZ
+@given(data=st.data())
+def test_email_answer_and_unsubscribe_links(world, data):
+    if data.draw(st.integers(0, 4)) == 0:  # a fifth of the time: the digest's link
+        _digest_unsubscribe(world, data)
+        return
+    request = world["waiting"]
+    token = data.draw(_tokens(world))
+    action = data.draw(
+        st.one_of(
+            st.sampled_from(links.OWNER_ACTIONS),
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-0123456789", min_size=1, max_size=30),
+        )
+    )
+    if not token or "/" in token:
+        return
+    url = f"/r/{token}/{action}/"
+    client = world["web"]["anonymous"]
+    method = data.draw(st.sampled_from(["get", "post", "head", "put", "raw"]))
+    if method == "raw":  # bytes that are not valid UTF-8, as a form body
+        raw = data.draw(st.binary(max_size=300))
+        send = lambda: client.post(  # noqa: E731
+            url, data=raw, content_type="application/x-www-form-urlencoded"
+        )
+    elif method == "post":
+        fields = data.draw(form(DECISION_FIELDS))
+        send = lambda: client.post(url, fields)  # noqa: E731
+    else:
+        send = lambda: getattr(client, method)(url)  # noqa: E731
+    genuine = token == links.make_token(request, world["sales"])
+    check(
+        send,
+        # Only the genuine link, posted with a valid answer, may change anything.
+        done=lambda r: genuine and method in ("post", "raw") and r.status_code == 302,
+    )
+
+
+# --- Sign-in, password reset, language -------------------------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_sign_in_password_reset_and_language(world, data):
+    target = data.draw(st.sampled_from(["login", "password_reset", "set_language"]))
+    client = world["web"]["anonymous" if target != "set_language" else "marketer"]
+    if target == "login":
+        fields = data.draw(
+            form({"username": st.one_of(st.emails(), hostile_text), "password": hostile_text})
+        )
+    elif target == "password_reset":
+        fields = data.draw(form({"email": st.one_of(st.emails(), hostile_text)}))
+    else:
+        fields = data.draw(form({"language": choices(["en", "ja", "fr"]), "next": hostile_text}))
+    check(
+        lambda: client.post(reverse(target), fields),
+        # A language switch is remembered on the user: a change only when it is one we have.
+        done=lambda r: target == "set_language" and fields.get("language") in ("en", "ja"),
+    )
+
+
+# --- Lists, filters, search, the dashboard, CRM import ---------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_filters_and_search(world, data):
+    target = data.draw(
+        st.sampled_from(
+            [
+                (
+                    "marketer",
+                    "home",
+                    ["q", "status", "owner", "account", "purpose", "mine", "sort", "page"],
+                ),
+                ("marketer", "account_list", ["q", "page"]),
+                ("marketer", "account_search", ["account_q"]),
+                ("manager", "dashboard", ["team", "owner", "purpose", "start", "end", "sort"]),
+            ]
+        )
+    )
+    who, name, fields = target
+    query = data.draw(form(dict.fromkeys(fields, hostile_text)))
+    headers = (
+        {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"} if data.draw(st.booleans()) else {}
+    )
+    check(lambda: world["web"][who].get(reverse(name), query, **headers))
+
+
+@FUZZ
+@given(data=st.data())
+def test_crm_import_upload(world, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = data.draw(
+        st.one_of(
+            st.binary(max_size=2000),
+            any_text.map(lambda t: t.encode("utf-8")),
+            st.lists(st.lists(hostile_text, max_size=6), max_size=8).map(
+                lambda rows: "\n".join(",".join(f'"{c}"' for c in row) for row in rows).encode(
+                    "utf-8", "replace"
+                )
+            ),
+        )
+    )
+    fields = data.draw(
+        form(
+            {
+                "kind": choices(["owners", "accounts", "contacts", "other"]),
+                "layout": choices(["salesforce", "hubspot", "custom", "sap"]),
+                "mapping": st.one_of(st.just('{"crm_id": "A"}'), hostile_text),
+            }
+        )
+    )
+    fields["file"] = SimpleUploadedFile("export.csv", content, content_type="text/csv")
+    # The upload only previews (a dry run): it must never write anything.
+    check(lambda: world["web"]["manager"].post(reverse("crm_import"), fields))
