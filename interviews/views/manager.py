@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from interviews import permissions, selectors
+from interviews import permissions
 from interviews.errors import InvalidInput, WorkflowError
 from interviews.forms.manager import MANAGER_FORMS, MANAGER_FUNCTIONS
 from interviews.models import InterviewRequest
+from interviews.views.owner import timeline_views
 
 
 @login_required
@@ -69,6 +70,6 @@ def manage(http_request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "action": action,
             "form": form,
             "version": version,
-            "events": selectors.timeline(interview),
+            "events": timeline_views(interview),
         },
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import OWNER_DEPARTMENTS, Account, User
-from interviews import links, permissions, selectors, workflow
+from interviews import links, permissions, presenters, selectors, workflow
 from interviews.errors import InvalidInput, WorkflowError
 from interviews.forms.decisions import DECISION_FORMS, DECISION_FUNCTIONS, SensitiveForm
 from interviews.links import LinkProblem
@@ -33,6 +33,13 @@ _PROBLEM_STATUS = {
     LinkProblem.ALREADY_ANSWERED: 200,
     LinkProblem.OUT_OF_DATE: 409,
 }
+
+
+def timeline_views(interview: InterviewRequest) -> list:
+    """The timeline as the request page shows it (reasons, dates, who passed it to whom)."""
+    events = list(selectors.timeline(interview))
+    names = selectors.user_names(presenters.reassignment_user_ids(events))
+    return [presenters.event_view(e, names=names) for e in events]
 
 
 def _load(request_id: int) -> InterviewRequest | None:
@@ -78,7 +85,7 @@ def _problem_page(
 ) -> HttpResponse:
     context: dict[str, Any] = {"problem": problem.value, "interview": interview}
     if interview is not None:
-        context["events"] = selectors.timeline(interview)
+        context["events"] = timeline_views(interview)
         context["latest_event"] = (
             interview.events.exclude(kind="reminder_sent").select_related("actor").last()
         )
@@ -149,7 +156,7 @@ def action_link(http_request: HttpRequest, token: str, action: str) -> HttpRespo
             "action": action,
             "form": form,
             "recipient": recipient,
-            "events": selectors.timeline(interview),
+            "events": timeline_views(interview),
             "via_link": True,
         },
     )
@@ -192,7 +199,7 @@ def answer(http_request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "action": action,
             "form": form,
             "recipient": http_request.user,
-            "events": selectors.timeline(interview),
+            "events": timeline_views(interview),
             "version": version,
             "via_link": False,
         },
