@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
 
+    from bench import dashboard as dashboard_bench
     from bench import imports as imports_bench
     from bench import outbox as outbox_bench
     from bench import pages, sweep, web
@@ -122,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         report.seed(result)
     print("Timing pages…", flush=True)
     report.pages(pages.run(repeat=args.repeat))
+    print("Timing the dashboard and its hand-written SQL…", flush=True)
+    dashboard_timings = dashboard_bench.measure(args.repeat)
+    report.dashboard(dashboard_timings, dashboard_bench.ratio(dashboard_timings))
     print(f"Sweeping {args.sweep:,} overdue requests…", flush=True)
     report.sweep(sweep.run(args.sweep))
     print(f"Sending {args.emails:,} emails…", flush=True)

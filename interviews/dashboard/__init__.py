@@ -56,7 +56,7 @@ class Dashboard:
 def build(
     scope: Scope, *, sort: str = DEFAULT_SORT, stalled_limit: int = STALLED_ON_PAGE
 ) -> Dashboard:
-    """Everything the page shows, in eight queries."""
+    """Everything the page shows, in nine queries."""
     shown, count = stalled_page(scope, sort, limit=stalled_limit)
     weekly = trend(scope)
     people = tables(scope, completed_quarter=weekly.completed_quarter)

@@ -31,6 +31,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -81,20 +82,13 @@ def decided_q() -> Q:
     return ~Q(outreach_by="") | Q(status=Status.DECLINED)
 
 
-def _switched_counts(scope: Scope) -> dict[int, int]:
-    """Per owner: requests filed in the period that went to marketing because a deadline
-    passed. Read from the (few) deadline events rather than tested row by row."""
-    return dict(
-        RequestEvent.objects.filter(
-            scope.requests_q(prefix="request__"),
-            scope.filed_in_period_q(prefix="request__"),
-            kind=EventKind.DEADLINE_PASSED,
-            created_at__gte=scope.start_at,  # a switch comes after the filing
-        )
-        .values_list("request__owner_id")
-        .annotate(n=Count("request_id", distinct=True))
-        .order_by()
-    )
+def _switched_ids(scope: Scope) -> QuerySet[RequestEvent]:
+    """Requests that went to marketing because a deadline passed after the period began
+    (a subquery: the few deadline events, hashed once, not a lookup per request)."""
+    return RequestEvent.objects.filter(
+        kind=EventKind.DEADLINE_PASSED,
+        created_at__gte=scope.start_at,  # a switch comes after the filing
+    ).values("request_id")
 
 
 def completed_in_quarter_q(scope: Scope) -> Q:
@@ -109,32 +103,27 @@ def completed_this_quarter(scope: Scope) -> int:
     ).count()
 
 
-def _now_counts(scope: Scope) -> list[dict]:
-    """Per owner, right now: open requests, those with the owner, those stalled with them."""
+def _owner_counts(scope: Scope) -> list[dict]:
+    """Per owner, in one pass over the open requests and those filed in the period: what
+    is with them right now (open, pending, overdue) and what became of the requests filed
+    in the period (filed, decided, switched, scheduled, completed, deferrals, declines)."""
+    is_open = Q(status__in=OPEN_STATUSES)
+    filed = scope.filed_in_period_q()
     return list(
-        InterviewRequest.objects.filter(scope.requests_q(), status__in=OPEN_STATUSES)
+        InterviewRequest.objects.filter(scope.requests_q())
+        .filter(is_open | filed)
         .values("owner_id")
         .annotate(
-            open=Count("pk"),
+            open=Count("pk", filter=is_open),
             pending=Count("pk", filter=Q(status__in=WITH_OWNER_STATUSES)),
             overdue=Count("pk", filter=stalled.owner_side_q(scope.now)),
-        )
-        .order_by()
-    )
-
-
-def _period_counts(scope: Scope) -> list[dict]:
-    """Per owner: what became of the requests filed in the period."""
-    return list(
-        InterviewRequest.objects.filter(scope.requests_q(), scope.filed_in_period_q())
-        .values("owner_id")
-        .annotate(
-            filed=Count("pk"),
-            decided=Count("pk", filter=decided_q()),
-            scheduled=Count("pk", filter=Q(interview_at__isnull=False)),
-            completed=Count("pk", filter=Q(status=Status.COMPLETED)),
-            deferrals=Coalesce(Sum("deferral_count"), 0),
-            declines=Count("pk", filter=Q(status=Status.DECLINED)),
+            filed=Count("pk", filter=filed),
+            decided=Count("pk", filter=filed & decided_q()),
+            switched=Count("pk", filter=filed & Q(pk__in=_switched_ids(scope))),
+            scheduled=Count("pk", filter=filed & Q(interview_at__isnull=False)),
+            completed=Count("pk", filter=filed & Q(status=Status.COMPLETED)),
+            deferrals=Coalesce(Sum("deferral_count", filter=filed), 0),
+            declines=Count("pk", filter=filed & Q(status=Status.DECLINED)),
         )
         .order_by()
     )
@@ -165,6 +154,20 @@ def _local_day(expression) -> TruncDate:
     return TruncDate(expression, tzinfo=calendar.business_tz())
 
 
+def _driver_rows(qs: QuerySet) -> list[tuple]:
+    """The rows of a values_list() query as the database driver returns them: without
+    Django's per-value converters, which cost more than the query for thousands of rows."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    """A local day from the driver: a date (PostgreSQL) or its ISO text (SQLite)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def responses(scope: Scope) -> dict[int, Responses]:
     """The first answers to the requests filed in the period (two queries).
 
@@ -180,7 +183,7 @@ def responses(scope: Scope) -> dict[int, Responses]:
     after_close = dt.timedelta(hours=24) - (
         dt.datetime.combine(dt.date.min, settings.CLOSE_OF_BUSINESS) - dt.datetime.min
     )
-    grouped = list(
+    grouped = _driver_rows(
         answered.filter(~Exists(_reassigned_before_answer()))
         .values_list(
             "owner_at_filing_id",
@@ -212,17 +215,19 @@ def responses(scope: Scope) -> dict[int, Responses]:
         )
         .order_by()
     )
-    days = [row[1] for row in grouped] + [row[2] for row in grouped]
+    # Thousands of groups, but far fewer distinct (start day, answer day) pairs.
+    as_date = {day: _as_date(day) for row in grouped for day in (row[1], row[2])}
+    days = list(as_date.values())
     days += business_dates([row[1] for row in reassigned] + [row[2] for row in reassigned])
     index = BusinessDayIndex.covering(days)
     result: dict[int, Responses] = defaultdict(Responses)
+    elapsed: dict[tuple, int] = {}
     for owner_id, start_day, answer_day, window_days, is_decided, n in grouped:
-        result[owner_id].add(
-            index.elapsed_days(start_day, answer_day),
-            window_days=window_days,
-            decided=is_decided,
-            count=n,
-        )
+        key = (start_day, answer_day)
+        days_taken = elapsed.get(key)
+        if days_taken is None:
+            days_taken = elapsed[key] = index.elapsed_days(as_date[start_day], as_date[answer_day])
+        result[owner_id].add(days_taken, window_days=window_days, decided=is_decided, count=n)
     for owner_id, reached, answered_at, window_days, is_decided in reassigned:
         result[owner_id].add(
             index.elapsed(reached, answered_at), window_days=window_days, decided=is_decided
@@ -306,16 +311,14 @@ def _sort_key(row: PersonRow) -> tuple:
 
 
 def tables(scope: Scope, *, completed_quarter: int | None = None) -> Tables:
-    """The headline totals and the per-owner and per-team rows (six or seven queries).
+    """The headline totals and the per-owner and per-team rows (four or five queries).
 
     `completed_quarter`, when the caller counted it already (the trend does), saves
     the query that counts it.
     """
     by_owner: dict[int, Figures] = defaultdict(Figures)
-    for row in [*_now_counts(scope), *_period_counts(scope)]:
+    for row in _owner_counts(scope):
         by_owner[row["owner_id"]].add_counts(row)
-    for owner_id, switched in _switched_counts(scope).items():
-        by_owner[owner_id].switched += switched
     for owner_id, answers in responses(scope).items():
         by_owner[owner_id].add_responses(answers)
 

@@ -87,12 +87,17 @@ class Scope:
             **{f"{prefix}created_at__gte": self.start_at, f"{prefix}created_at__lt": self.end_at}
         )
 
-    def quarter_bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        """The calendar quarter `now` falls in, as business-time-zone midnights."""
+    def quarter_days(self) -> tuple[dt.date, dt.date]:
+        """The calendar quarter `now` falls in: its first day and the first day after it."""
         today = self.today
         first_month = 3 * ((today.month - 1) // 3) + 1
         start = dt.date(today.year, first_month, 1)
         end = dt.date(today.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)
+        return start, end
+
+    def quarter_bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """The calendar quarter `now` falls in, as business-time-zone midnights."""
+        start, end = self.quarter_days()
         return day_start(start), day_start(end)
 
     def query_params(self) -> dict[str, str]:

@@ -46,6 +46,7 @@ from interviews.dashboard.days import BusinessDayIndex, business_dates
 from interviews.dashboard.scope import Scope, day_start
 from interviews.models import InterviewRequest, Status
 
+STATUS_LABELS = dict(Status.choices)
 IDLE_BUSINESS_DAYS = 10
 DEFERRALS_STALLED = 2
 
@@ -216,16 +217,28 @@ def stalled_page(
     The first query sorts every stalled request but reads only what sorting needs, and
     counts them all in the same pass; the second reads the rows shown, with what they show.
     """
+    flags = [f"rule_{key}" for key in RULE_KEYS]
     head = list(
         stalled_requests(scope, sort, related=False)
         .annotate(stalled_total=Window(Count("pk")))
-        .values_list("pk", "stalled_total")[:limit]
+        .values_list("pk", "stalled_total", "stalled_rule", "stalled_since", *flags)[:limit]
     )
     if not head:
         return [], 0
-    ids = [pk for pk, _total in head]
-    rows = {r.pk: r for r in stalled_requests(scope, sort).filter(pk__in=ids)}
-    return [rows[pk] for pk in ids if pk in rows], head[0][1]
+    # The rows shown, by primary key: what the first query found about them is set on them.
+    rows = InterviewRequest.objects.select_related("account", "owner", "requested_by").in_bulk(
+        [row[0] for row in head]
+    )
+    shown = []
+    for pk, _total, rule, since, *holds in head:
+        request = rows.get(pk)
+        if request is None:  # deleted in between
+            continue
+        request.stalled_rule, request.stalled_since = rule, since
+        for name, value in zip(flags, holds, strict=True):
+            setattr(request, name, bool(value))
+        shown.append(request)
+    return shown, head[0][1]
 
 
 @dataclasses.dataclass
@@ -238,6 +251,10 @@ class StalledRow:
     @property
     def reason(self) -> Rule:
         return self.rules[0]
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.request.status, self.request.status))
 
 
 def stalled_rows(requests: list[InterviewRequest], now: dt.datetime) -> list[StalledRow]:

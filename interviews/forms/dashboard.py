@@ -6,7 +6,9 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OWNER_DEPARTMENTS, User
@@ -18,10 +20,35 @@ from interviews.models import Purpose
 MAX_PERIOD_DAYS = 3 * 366
 
 
+class PlainSelect(forms.Select):
+    """A select rendered in Python: the same HTML as Django's template-based widget, without
+    one template render per option (the owner filter lists hundreds of people)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            chosen = option_value in selected
+            if chosen:
+                selected = set()  # a single select marks only the first match
+            options.append((option_value, " selected" if chosen else "", label))
+        final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        return format_html(
+            "<select{}>\n{}\n</select>",
+            flatatt(final_attrs),
+            format_html_join("\n", '<option value="{}"{}>{}</option>', options),
+        )
+
+
 class DashboardFilterForm(forms.Form):
-    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
-    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
-    purpose = forms.ChoiceField(label=_("Purpose"), required=False)
+    team = forms.TypedChoiceField(
+        label=_("Team"), coerce=int, required=False, empty_value=None, widget=PlainSelect
+    )
+    owner = forms.TypedChoiceField(
+        label=_("Owner"), coerce=int, required=False, empty_value=None, widget=PlainSelect
+    )
+    purpose = forms.ChoiceField(label=_("Purpose"), required=False, widget=PlainSelect)
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
