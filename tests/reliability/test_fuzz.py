@@ -194,6 +194,8 @@ def world(clock, settings, tmp_path, marketer, sales, cs, manager, account, cand
     settings.ACTION_LINK_RATE_PER_MINUTE = 10**9
     settings.LOGIN_ATTEMPTS_PER_ACCOUNT = settings.LOGIN_ATTEMPTS_PER_IP = 10**9
     settings.VAR_DIR = tmp_path / "var"
+    # Sessions in signed cookies: two fewer queries per example, the same views.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
     waiting = workflow.request_file(
         by=marketer,
         account=account,
