@@ -557,6 +557,20 @@ class _Loader:
             action()
 
 
+def _hand_over(d: _Loader, key: str) -> None:
+    request = InterviewRequest.objects.select_related("account").get(pk=d.request_ids[key])
+    account = request.account
+    new_owner = d.users["sales2"] if account.owner_id != d.users["sales2"].pk else d.users["sales"]
+    Account.objects.filter(pk=account.pk).update(owner=new_owner)
+    workflow.account_owner_changed(
+        account_id=account.pk,
+        new_owner=new_owner,
+        by=d.users["manager"],
+        reason="The account moved to another rep in the CRM.",
+        now=d.at(-1, 11, 0),
+    )
+
+
 def _is_user_ref(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("@")
 
@@ -831,6 +845,9 @@ def _plan_requests(d: _Loader) -> None:
             "Campaign goes live next week; Emily agreed on the phone that James can ask Michael."
         ),
     )
+    # The account changed hands in the CRM afterwards (as an import would record it): the
+    # request under way follows the new owner, who is told.
+    d.plan(d.at(-1, 11, 0), lambda: _hand_over(d, "forced"))
 
     # --- Scheduled: the owner asked, the customer agreed to a date next week -------------------
     d.file(

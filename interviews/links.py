@@ -17,7 +17,7 @@ from django.core import signing
 from django.urls import reverse
 
 from accounts.models import User
-from interviews.models import InterviewRequest
+from interviews.models import NON_VERSIONED_EVENT_KINDS, InterviewRequest
 
 SALT = "interviews.action-link.v1"
 OWNER_ACTIONS = ("owner_will_reach_out", "owner_go_ahead", "defer", "decline")
@@ -90,7 +90,9 @@ def staleness(link: ActionLink, request: InterviewRequest) -> LinkProblem | None
     if request.version == link.version:
         return None
     next_event = (
-        request.events.filter(version=link.version + 1).exclude(kind="reminder_sent").first()
+        request.events.filter(version=link.version + 1)
+        .exclude(kind__in=NON_VERSIONED_EVENT_KINDS)
+        .first()
     )
     if next_event is not None and next_event.actor_id == link.recipient_id:
         return LinkProblem.ALREADY_ANSWERED

@@ -22,7 +22,7 @@ from interviews import links, permissions, presenters, selectors, workflow
 from interviews.errors import InvalidInput, WorkflowError
 from interviews.forms.decisions import DECISION_FORMS, DECISION_FUNCTIONS, SensitiveForm
 from interviews.links import LinkProblem
-from interviews.models import InterviewRequest, Status
+from interviews.models import NON_VERSIONED_EVENT_KINDS, InterviewRequest, Status
 
 # HTTP status per problem: a scanner or a human gets the same page, nothing changes.
 _PROBLEM_STATUS = {
@@ -87,7 +87,9 @@ def _problem_page(
     if interview is not None:
         context["events"] = timeline_views(interview)
         context["latest_event"] = (
-            interview.events.exclude(kind="reminder_sent").select_related("actor").last()
+            interview.events.exclude(kind__in=NON_VERSIONED_EVENT_KINDS)
+            .select_related("actor")
+            .last()
         )
         # The signature proved who this is: if the request still waits for them, offer the
         # answers again on a fresh link rather than sending them to look for a newer email.
