@@ -46,5 +46,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/", include("interviews.api.urls")),
     path("", include("interviews.urls")),
 ]

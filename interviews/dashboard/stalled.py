@@ -253,6 +253,13 @@ class StalledRow:
         return self.rules[0]
 
     @property
+    def for_how_long(self) -> str:
+        """ "3 business days", in the reader's language (the same words as the digest's)."""
+        return ngettext("%(days)s business day", "%(days)s business days", self.business_days) % {
+            "days": self.business_days
+        }
+
+    @property
     def status_label(self) -> str:
         return str(STATUS_LABELS.get(self.request.status, self.request.status))
 

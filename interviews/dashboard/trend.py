@@ -35,7 +35,7 @@ def _per_day(qs, moment: str) -> dict[dt.date, int]:
     return dict(
         qs.annotate(day=TruncDate(moment, tzinfo=calendar.business_tz()))
         .values_list("day")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not the primary key: the index alone can answer
         .order_by()
     )
 
