@@ -47,6 +47,9 @@ FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
     derandomize=PROFILE != "long",
+    # CI repeats the same examples and keeps nothing; a long session remembers what failed
+    # (in .hypothesis/) and tries it first next time.
+    **({} if PROFILE == "long" else {"database": None}),
     suppress_health_check=list(HealthCheck),
 )
 
