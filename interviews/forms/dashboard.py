@@ -46,6 +46,10 @@ class PlainSelect(forms.Select):
         )
 
 
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+
+
 class DashboardFilterForm(forms.Form):
     team = forms.TypedChoiceField(
         label=_("Team"), coerce=int, required=False, empty_value=None, widget=PlainSelect
@@ -107,6 +111,11 @@ class DashboardFilterForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        for name, value in (("start", start), ("end", end)):
+            # Period arithmetic (weeks, time zones) overflows near year 1 and 9999.
+            if value and not (EARLIEST <= value <= LATEST):
+                self.add_error(name, _("Please choose a date between 2000 and 2999."))
+                start = end = None
         if start and end:
             if start > end:
                 self.add_error("end", _("The end date must be on or after the start date."))

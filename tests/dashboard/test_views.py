@@ -178,3 +178,11 @@ def test_owner_choices_are_people_who_own_accounts(client, dataset):
     assert "Mika Marketer" not in owners and "Sato Sales" in owners
     teams = {label for _value, label in form.fields["team"].choices}
     assert {"Mori Manager", "Moto Manager"} <= teams
+
+
+@pytest.mark.parametrize("year", ["0001", "9999"])
+def test_dates_far_away_are_refused_not_a_server_error(client, manager, year):
+    client.force_login(manager)
+    response = client.get(reverse("dashboard"), {"start": f"{year}-01-01", "end": f"{year}-12-31"})
+    assert response.status_code == 200
+    assert "between 2000 and 2999" in response.content.decode()
