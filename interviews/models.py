@@ -185,6 +185,10 @@ class InterviewRequest(models.Model):
                 condition=~Q(status=Status.DEFERRED) | Q(wake_at__isnull=False),
                 name="deferred_request_has_wake_time",
             ),
+            # A status no sweep, page or filter knows would let a request fall out of sight.
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="request_status_valid"
+            ),
         ]
         indexes = [
             # The minute job reads only the due rows of each kind.
@@ -420,6 +424,12 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # The outbox only ever picks up the statuses it knows: any other would be lost.
+            models.CheckConstraint(
+                condition=Q(status__in=NotificationStatus.values), name="notification_status_valid"
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],

@@ -160,8 +160,9 @@ def _record(notification: Notification, **fields) -> bool:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         return bool(
-            Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING)
-            .update(**fields)
+            Notification.objects.filter(
+                pk=notification.pk, status=NotificationStatus.SENDING
+            ).update(**fields)
         )
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from interviews import calendar, permissions
 from interviews.models import EventKind, InterviewRequest, ReasonCategory, RequestEvent, Status
@@ -261,8 +261,8 @@ def event_view(event: RequestEvent, *, names: dict[int, str] | None = None) -> E
         facts.append((_("New deadline"), _datetime(d.get("to"))))
         facts.append((_("Was"), _datetime(d.get("from"))))
     elif kind == EventKind.OWNER_REASSIGNED:
-        facts.append((_("From"), names.get(d.get("from_owner"), "—")))
-        facts.append((_("To"), names.get(d.get("to_owner"), "—")))
+        facts.append((pgettext("previous owner", "From"), names.get(d.get("from_owner"), "—")))
+        facts.append((pgettext("new owner", "To"), names.get(d.get("to_owner"), "—")))
     elif kind == EventKind.SCHEDULED:
         facts.append((_("When"), _datetime(d.get("interview_at"))))
         if d.get("location"):

@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from typing import Literal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 Kind = Literal["accounts", "owners", "contacts"]
 KINDS: tuple[Kind, ...] = ("accounts", "owners", "contacts")
 
@@ -23,6 +26,20 @@ FIELDS: dict[Kind, tuple[str, ...]] = {
     "accounts": ("crm_id", "name", "domain", "owner_email", "owner_role"),
     "owners": ("email", "name", "department", "manager_email"),
     "contacts": ("crm_id", "account_crm_id", "name", "email", "title"),
+}
+
+# How fields are named to people (rejection reasons, mapping errors).
+FIELD_LABELS = {
+    "crm_id": gettext_lazy("CRM id"),
+    "name": gettext_lazy("name"),
+    "domain": gettext_lazy("domain"),
+    "owner_email": gettext_lazy("owner email"),
+    "owner_role": gettext_lazy("owner role"),
+    "email": gettext_lazy("email"),
+    "department": gettext_lazy("department"),
+    "manager_email": gettext_lazy("manager email"),
+    "account_crm_id": gettext_lazy("account CRM id"),
+    "title": gettext_lazy("title"),
 }
 
 LAYOUTS: dict[str, dict[Kind, dict[str, str | tuple[str, str]]]] = {
@@ -81,19 +98,27 @@ def mapping_for(
     """The column mapping to use; `custom` is a JSON object {"field": "Column"} for layout
     "custom", or overrides on top of a known layout."""
     if layout not in (*LAYOUTS, "custom"):
-        raise ValueError(f"Unknown layout {layout!r}: use salesforce, hubspot or custom.")
+        raise ValueError(
+            _("Unknown layout %(layout)s: use salesforce, hubspot or custom.") % {"layout": layout}
+        )
     mapping: dict[str, str | tuple[str, str]] = dict(LAYOUTS.get(layout, {}).get(kind, {}))
     if custom:
         overrides = json.loads(custom)
         if not isinstance(overrides, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in overrides.items()
         ):
-            raise ValueError('A custom mapping is a JSON object such as {"name": "Company"}.')
+            raise ValueError(_('A custom mapping is a JSON object such as {"name": "Company"}.'))
         unknown = set(overrides) - set(FIELDS[kind])
         if unknown:
-            raise ValueError(f"Unknown fields for {kind}: {', '.join(sorted(unknown))}.")
+            raise ValueError(
+                _("Unknown fields for %(kind)s: %(fields)s.")
+                % {"kind": kind, "fields": ", ".join(sorted(unknown))}
+            )
         mapping.update(overrides)
     missing = [f for f in REQUIRED[kind] if f not in mapping]
     if missing:
-        raise ValueError(f"The mapping for {kind} lacks: {', '.join(missing)}.")
+        raise ValueError(
+            _("The mapping for %(kind)s lacks: %(fields)s.")
+            % {"kind": kind, "fields": ", ".join(FIELD_LABELS[f] for f in missing)}
+        )
     return mapping

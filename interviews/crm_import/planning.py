@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from accounts.models import OWNER_DEPARTMENTS, Account, Department, User
-from interviews.crm_import.layouts import Kind
+from interviews.crm_import.layouts import FIELD_LABELS, Kind
 from interviews.crm_import.reading import Row
 from interviews.models import OPEN_STATUSES, Candidate, InterviewRequest
 
@@ -117,7 +117,7 @@ def _duplicates(rows: list[Row], field: str) -> dict[str, int]:
 
 def _missing(row: Row, required: tuple[str, ...]) -> list[str]:
     return [
-        _("missing %(field)s") % {"field": field.replace("_", " ")}
+        _("missing %(field)s") % {"field": FIELD_LABELS[field]}
         for field in required
         if not row.values.get(field)
     ]

@@ -11,6 +11,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 class UnreadableFile(ValueError):
     pass
@@ -28,7 +30,7 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile("The file is neither UTF-8 nor Shift_JIS text.")
+    raise UnreadableFile(_("The file is neither UTF-8 nor Shift_JIS text."))
 
 
 def _columns(spec: str | tuple[str, str]) -> tuple[str, ...]:
@@ -50,7 +52,7 @@ def read_rows(
     header = set(reader.fieldnames)
     missing = [c for f in required for c in _columns(mapping[f]) if c not in header]
     if missing:
-        raise UnreadableFile("Missing columns: " + ", ".join(missing))
+        raise UnreadableFile(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
     rows = []
     for line, raw in enumerate(reader, start=2):
         values = {

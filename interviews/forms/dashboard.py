@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import OWNER_DEPARTMENTS, User
 from interviews import calendar, permissions
@@ -58,8 +59,13 @@ class DashboardFilterForm(forms.Form):
         label=_("Owner"), coerce=int, required=False, empty_value=None, widget=PlainSelect
     )
     purpose = forms.ChoiceField(label=_("Purpose"), required=False, widget=PlainSelect)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("start of a period", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("end of a period", "To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, data=None, *, user: User, now: dt.datetime | None = None) -> None:
         self.now = now or timezone.now()

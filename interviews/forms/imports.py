@@ -3,8 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from interviews.crm_import.layouts import LAYOUTS
-
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
@@ -20,8 +18,11 @@ class ImportForm(forms.Form):
     )
     layout = forms.ChoiceField(
         label=_("Exported from"),
-        choices=[(name, name.title()) for name in LAYOUTS]
-        + [("custom", _("Other (custom mapping)"))],
+        choices=[
+            ("salesforce", "Salesforce"),
+            ("hubspot", "HubSpot"),
+            ("custom", _("Other (custom mapping)")),
+        ],
     )
     mapping = forms.CharField(
         label=_("Custom column mapping (JSON, optional)"),

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interviews', '0004_notification_kinds_digest_and_handover'),
+        ("interviews", "0004_notification_kinds_digest_and_handover"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='channel',
-            field=models.CharField(choices=[('email', 'Email'), ('slack', 'Slack')], default='email', max_length=10, verbose_name='channel'),
+            model_name="notification",
+            name="channel",
+            field=models.CharField(
+                choices=[("email", "Email"), ("slack", "Slack")],
+                default="email",
+                max_length=10,
+                verbose_name="channel",
+            ),
         ),
     ]

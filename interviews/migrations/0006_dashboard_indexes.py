@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_weekly_digest_subscription'),
-        ('interviews', '0005_notification_channel'),
+        ("accounts", "0004_weekly_digest_subscription"),
+        ("interviews", "0005_notification_channel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='interviewrequest',
-            index=models.Index(fields=['created_at'], name='req_created_idx'),
+            model_name="interviewrequest",
+            index=models.Index(fields=["created_at"], name="req_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='interviewrequest',
-            index=models.Index(condition=models.Q(('status', 'completed')), fields=['closed_at'], name='req_completed_closed_idx'),
+            model_name="interviewrequest",
+            index=models.Index(
+                condition=models.Q(("status", "completed")),
+                fields=["closed_at"],
+                name="req_completed_closed_idx",
+            ),
         ),
     ]

@@ -70,7 +70,7 @@ def test_accounts_with_every_rejection_reason(people, importer):
     assert Account.objects.get(crm_id="0015g00000AbC03").domain == "aoba-medical.example.jp"
     assert "unknown owner someone.unknown@example.com" in outcomes[5].reasons[0]
     assert "duplicate CRM id 0015g00000AbC02, first on line 3" in outcomes[6].reasons[0]
-    assert "missing crm id" in outcomes[7].reasons[0]
+    assert "missing CRM id" in outcomes[7].reasons[0]
     assert (
         "misaki.ito@example.com is not an active sales or customer-success user"
         in outcomes[8].reasons[0]
