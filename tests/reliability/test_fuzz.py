@@ -560,7 +560,15 @@ def test_filters_and_search(world, data):
         )
     )
     who, name, fields = target
-    query = data.draw(form(dict.fromkeys(fields, hostile_text)))
+    plausible = dict.fromkeys(fields, hostile_text)
+    if name == "dashboard":
+        # A period at the ends of the calendar once overflowed the weekly trend (a 500).
+        edges = st.sampled_from(["0001-01-01", "1999-12-31", "3000-01-01", "9999-12-31"])
+        plausible |= {
+            "start": st.one_of(edges, near_dates()),
+            "end": st.one_of(edges, near_dates()),
+        }
+    query = data.draw(form(plausible))
     headers = (
         {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"} if data.draw(st.booleans()) else {}
     )

@@ -10,12 +10,14 @@ Each answer is one of:
   redirect     allowed: done, or sent on to another page (302, not to a sign-in page)
   login        sent to the sign-in page (302)
   admin-login  sent to the admin's sign-in page (302)
+  401          the API without credentials (a token or a session)
   403, 404     refused; 404 where even the existence of the thing is private
   405          the method is not one this URL answers
 
 The people: `marketer` filed the requests, `sales` owns their accounts, `cs` is an owner
 of other accounts, `manager` is a manager, `admin` a Django superuser. Actions are POSTed
-with an empty body (the permission check comes before the form's); each request runs in a
+with an empty body (an empty JSON object to the API): the permission check comes before
+the form's. Each request runs in a
 transaction that is rolled back, so the answers do not depend on the order.
 """
 
@@ -47,6 +49,12 @@ class Row:
     method: str
     args: Callable[[dict], dict[str, Any]]
     answers: tuple[str, str, str, str, str, str]  # in the order of ROLES
+    url: str | None = None  # for a pattern without a name
+    api: bool = False  # JSON in (an empty object), JSON out
+
+
+def api(method: str, args: Callable[[dict], dict], answers: tuple) -> Row:
+    return Row(method, args, answers, api=True)
 
 
 def no_args(world: dict) -> dict:
@@ -64,6 +72,11 @@ def with_(name: str, **extra) -> Callable[[dict], dict]:
 PUBLIC = ("ok",) * 6
 SIGNED_IN = ("login", "ok", "ok", "ok", "ok", "ok")
 MANAGERS = ("login", "403", "403", "403", "ok", "ok")
+API_SIGNED_IN = ("401", "ok", "ok", "ok", "ok", "ok")
+API_VISIBLE = ("401", "ok", "ok", "404", "ok", "ok")
+API_OWNER_ANSWER = ("401", "403", "invalid", "404", "invalid", "invalid")
+API_MARKETING = ("401", "invalid", "403", "404", "invalid", "invalid")
+API_MANAGER_ACTION = ("401", "403", "403", "404", "invalid", "invalid")
 
 #                                                 anonymous  marketer  sales  cs  manager  admin
 EXPECTED: dict[str, Row] = {
@@ -137,6 +150,32 @@ EXPECTED: dict[str, Row] = {
     "crm_import_confirm": Row(
         "POST", no_args, ("login", "403", "403", "403", "redirect", "redirect")
     ),
+    # --- The REST API: a token or a session; JSON answers, 401 without credentials ----------
+    # The same rules as the pages: requests and accounts visible as on the site (another
+    # owner's are 404), actions for those who may take them (an empty body is refused).
+    "api-request-list": api("GET", no_args, API_SIGNED_IN),
+    "api-request-detail": api("GET", pk_of("waiting"), API_VISIBLE),
+    "api-account-list": api("GET", no_args, API_SIGNED_IN),
+    "api-account-detail": api("GET", pk_of("account"), API_VISIBLE),
+    "api-candidate-list": api("GET", no_args, API_SIGNED_IN),
+    "api-candidate-detail": api("GET", pk_of("candidate"), API_VISIBLE),
+    "api-request-owner-will-reach-out": api("POST", pk_of("waiting"), API_OWNER_ANSWER),
+    "api-request-owner-go-ahead": api("POST", pk_of("waiting"), API_OWNER_ANSWER),
+    "api-request-defer": api("POST", pk_of("waiting"), API_OWNER_ANSWER),
+    "api-request-decline": api("POST", pk_of("waiting"), API_OWNER_ANSWER),
+    "api-request-schedule": api("POST", pk_of("outreach"), API_MARKETING),
+    "api-request-customer-declined": api("POST", pk_of("outreach"), API_MARKETING),
+    "api-request-complete": api("POST", pk_of("scheduled"), API_MARKETING),
+    "api-request-cancel": api("POST", pk_of("waiting"), API_MARKETING),
+    "api-request-extend-deadline": api("POST", pk_of("waiting"), API_MANAGER_ACTION),
+    "api-request-reassign-owner": api("POST", pk_of("waiting"), API_MANAGER_ACTION),
+    "api-request-force-switch": api("POST", pk_of("waiting"), API_MANAGER_ACTION),
+    "api-dashboard": api("GET", no_args, ("401", "403", "403", "403", "ok", "ok")),
+    # The API's description is public (it holds no data).
+    "api-schema": api("GET", no_args, PUBLIC),
+    "api-docs": api("GET", no_args, PUBLIC),
+    # Anything else under /api/: a JSON 404 for everyone.
+    "<unnamed ^.*/$>": Row("GET", no_args, ("404",) * 6, url="/api/no-such-thing/", api=True),
 }
 
 
@@ -252,9 +291,10 @@ def test_every_url_answers_each_person_as_the_table_says(world, role):
     wrong = []
     for name in sorted(set(discover())):
         row = EXPECTED[name]
-        url = reverse(name, kwargs=row.args(world))
+        url = row.url or reverse(name, kwargs=row.args(world))
+        body = {"data": "{}", "content_type": "application/json"} if row.api else {}
         with transaction.atomic():
-            response = client.generic(row.method, url)
+            response = client.generic(row.method, url, **body)
             transaction.set_rollback(True)
         if name == "logout" and role != "anonymous":
             client.force_login(world["people"][role])  # the cookie went with the answer
