@@ -43,7 +43,7 @@ CLOSED_SHARES = {
     Status.CANCELLED: 0.14,
 }
 OPEN_SHARES = {
-    Status.AWAITING_OWNER: 0.10,
+    Status.AWAITING_OWNER: 0.11,
     Status.OWNER_OUTREACH: 0.02,
     Status.MARKETING_OUTREACH: 0.02,
     Status.DEFERRED: 0.01,
