@@ -170,8 +170,8 @@ def test_the_list_costs_the_same_for_10_or_300_requests(
 
 def test_the_list_query_budget(marketer_client, clock, marketer, sales, django_assert_num_queries):
     make_requests(300, marketer=marketer, owner=sales)
-    # Session and user, the owner and account choices, the page's count and its rows.
-    with django_assert_num_queries(6):
+    # Session and user, the owner choices, the page's count and its rows.
+    with django_assert_num_queries(5):
         marketer_client.get(reverse("home"))
     # htmx asks for the results only: no choices to fill in.
     with django_assert_num_queries(4):

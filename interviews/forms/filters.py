@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
 from interviews import selectors
+from interviews.forms.widgets import PlainSelect
 from interviews.models import Purpose, Status
 
 SORT_CHOICES = [
@@ -42,7 +43,11 @@ class RequestFilterForm(forms.Form):
         ],
     )
     owner = forms.ModelChoiceField(
-        label=_("Owner"), required=False, queryset=User.objects.none(), empty_label=_("Anyone")
+        label=_("Owner"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Anyone"),
+        widget=PlainSelect,
     )
     account = forms.ModelChoiceField(
         label=_("Account"),
@@ -59,7 +64,16 @@ class RequestFilterForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = selectors.owners_for_filter()
-        self.fields["account"].queryset = selectors.accounts_for_filter(user)
+        # Tens of thousands of accounts make no dropdown: accounts are found by typing in the
+        # search box. The field still takes an account id (links from an account's page) and
+        # then offers just that account, so the choice shows and can be undone.
+        accounts = selectors.accounts_for_filter(user)
+        chosen = self.data.get("account") if self.is_bound else None
+        if chosen and str(chosen).isdigit() and len(str(chosen)) < 19:
+            self.fields["account"].queryset = accounts.filter(pk=int(chosen))
+        else:
+            self.fields["account"].queryset = accounts.none()
+            self.fields["account"].widget = forms.HiddenInput()
 
     def filters(self) -> selectors.RequestFilters:
         """The valid part of what was asked: a stale owner id just stops filtering."""
