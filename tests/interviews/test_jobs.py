@@ -290,7 +290,6 @@ def test_a_broker_that_refuses_never_breaks_the_change(
     clock, file_request, django_capture_on_commit_callbacks, settings
 ):
     from config.celery import app
-
     from tests.reliability.conftest import reset_broker_pools
 
     app.conf.task_always_eager = False
