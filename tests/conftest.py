@@ -38,10 +38,16 @@ def _eager_tasks(request):
     if "celery_worker" in request.keywords:
         yield
         return
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    from celery import current_app
+
+    # Our app, and whichever app Celery considers current (a worker test may have set it).
+    apps = {id(a): a for a in (celery_app, current_app._get_current_object())}.values()
+    previous = [(a, a.conf.task_always_eager) for a in apps]
+    for a in apps:
+        a.conf.task_always_eager = True
     yield
-    celery_app.conf.task_always_eager = previous
+    for a, value in previous:
+        a.conf.task_always_eager = value
 
 
 @pytest.fixture(autouse=True)

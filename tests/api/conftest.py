@@ -75,3 +75,16 @@ def scheduled(interview: InterviewRequest, owner, marketer) -> InterviewRequest:
     return workflow.request_schedule(
         request_id=interview.pk, by=marketer, interview_at=MONDAY_10AM + dt.timedelta(days=7)
     )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI app directly: without this, Django's request_started
+    handler would close the test's database connection once it is CONN_MAX_AGE old, in
+    the middle of the test's transaction (Django's test client disconnects it the same way)."""
+    from django.core.signals import request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)

@@ -290,18 +290,15 @@ def test_a_broker_that_refuses_never_breaks_the_change(
     clock, file_request, django_capture_on_commit_callbacks, settings
 ):
     from config.celery import app
-    from tests.reliability.conftest import reset_broker_pools
 
     app.conf.task_always_eager = False
     previous = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    reset_broker_pools()
     try:
         with django_capture_on_commit_callbacks(execute=True):
             request = file_request()
     finally:
         app.conf.broker_url = previous
-        reset_broker_pools()
         app.conf.task_always_eager = True
     assert InterviewRequest.objects.filter(pk=request.pk).exists()
     assert Notification.objects.get().status == NotificationStatus.PENDING
