@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_email_unique_any_case'),
+        ("accounts", "0002_email_unique_any_case"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='slack_webhook_url',
-            field=models.URLField(blank=True, help_text="Slack incoming-webhook URL for this manager's team: new requests, switches to marketing and completed interviews are posted there.", max_length=500, verbose_name='team Slack webhook'),
+            model_name="user",
+            name="slack_webhook_url",
+            field=models.URLField(
+                blank=True,
+                help_text="Slack incoming-webhook URL for this manager's team: new requests, switches to marketing and completed interviews are posted there.",
+                max_length=500,
+                verbose_name="team Slack webhook",
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_team_slack_webhook'),
+        ("accounts", "0003_team_slack_webhook"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='weekly_digest',
-            field=models.BooleanField(default=True, help_text='Managers get a summary of stalled requests by email every Monday morning.', verbose_name='weekly digest'),
+            model_name="user",
+            name="weekly_digest",
+            field=models.BooleanField(
+                default=True,
+                help_text="Managers get a summary of stalled requests by email every Monday morning.",
+                verbose_name="weekly digest",
+            ),
         ),
     ]

@@ -5,20 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_weekly_digest_subscription'),
-        ('interviews', '0006_dashboard_indexes'),
+        ("accounts", "0004_weekly_digest_subscription"),
+        ("interviews", "0006_dashboard_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='interviewrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['awaiting_owner', 'owner_outreach', 'marketing_outreach', 'deferred', 'declined', 'scheduled', 'customer_declined', 'completed', 'cancelled'])), name='request_status_valid'),
+            model_name="interviewrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "awaiting_owner",
+                            "owner_outreach",
+                            "marketing_outreach",
+                            "deferred",
+                            "declined",
+                            "scheduled",
+                            "customer_declined",
+                            "completed",
+                            "cancelled",
+                        ],
+                    )
+                ),
+                name="request_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'sending', 'sent', 'failed', 'obsolete'])), name='notification_status_valid'),
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "sending", "sent", "failed", "obsolete"])
+                ),
+                name="notification_status_valid",
+            ),
         ),
     ]

@@ -61,9 +61,11 @@ def test_the_minute_job_runs_on_the_worker(worker, file_request, sales, marketer
         lambda: InterviewRequest.objects.get(pk=request.pk).status == Status.MARKETING_OUTREACH
     )
     wait_until(
-        lambda: not Notification.objects.filter(
-            status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING]
-        ).exists()
+        lambda: (
+            not Notification.objects.filter(
+                status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING]
+            ).exists()
+        )
     )
     kinds = sorted((m.to[0], m.extra_headers["X-Interview-Relay-Kind"]) for m in mail.outbox)
     # The courtesy notice and the go-ahead, each exactly once. The new-request email went out
