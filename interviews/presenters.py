@@ -8,6 +8,7 @@ middleware activates the user's; emails override them with the recipient's).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,17 @@ FIELD_LABELS = {
 }
 
 _REASON_PREVIEW = 60
+
+
+def list_separator() -> str:
+    """What goes between the items of a list in the active language: ", " or Japanese "、"."""
+    # Translators: between the items of a list, as in "Topic, Questions". Japanese: "、".
+    return pgettext("list separator", ", ")
+
+
+def join_list(items: Iterable[Any]) -> str:
+    """Items as one list in the active language: "Topic, Questions" / "トピック、質問"."""
+    return list_separator().join(str(item) for item in items)
 
 
 def _date(value: dt.date | dt.datetime | None) -> str:
@@ -245,7 +257,7 @@ def event_view(event: RequestEvent, *, names: dict[int, str] | None = None) -> E
         if d.get("window_days"):
             facts.append((_("Response window"), _n_business_days(d["window_days"])))
         if d.get("overridden"):
-            facts.append((_("Policy overridden"), ", ".join(_policy(p) for p in d["overridden"])))
+            facts.append((_("Policy overridden"), join_list(_policy(p) for p in d["overridden"])))
             view.reason = d.get("override_reason") or ""
     elif kind == EventKind.OWNER_WILL_REACH_OUT:
         facts.append((_("Customer's answer due"), _datetime(d.get("follow_up_due_at"))))
@@ -272,7 +284,7 @@ def event_view(event: RequestEvent, *, names: dict[int, str] | None = None) -> E
     elif kind == EventKind.COMPLETED:
         view.link = d.get("published_url") or ""
     elif kind == EventKind.EDITED:
-        facts.append((_("Changed"), ", ".join(changed_labels(event.details or {}))))
+        facts.append((_("Changed"), join_list(changed_labels(event.details or {}))))
     return view
 
 

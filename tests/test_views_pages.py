@@ -7,6 +7,9 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+
+from interviews.views.pages import COUNTRY_NAMES, _holidays_country_name
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,44 @@ def test_how_it_works_in_another_country(client, settings):
     text = client.get(HOW).content.decode()
     assert "public holidays of United States (US)" in text
     assert "requests cannot be put off" in text
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.content.decode()))
+
+
+def test_how_it_works_in_japanese_names_the_country_and_lists_in_japanese(client, settings):
+    settings.REMINDER_BUSINESS_DAYS_BEFORE = [1, 3, 0]
+    settings.BUSINESS_EXTRA_CLOSED_DAYS = [(1, 2), (12, 31)]
+    text = _text(client.get(HOW, HTTP_ACCEPT_LANGUAGE="ja"))
+    assert "土日と日本（JP）の祝日は含まれません" in text
+    assert "Japan" not in text
+    assert "回答期限日の3、1営業日前" in text
+    assert "当社の休業日です： 1月2日、12月31日" in text
+
+
+def test_how_it_works_in_japanese_for_another_country(client, settings):
+    settings.BUSINESS_HOLIDAYS_COUNTRY = "US"
+    text = _text(client.get(HOW, HTTP_ACCEPT_LANGUAGE="ja"))
+    assert "土日とアメリカ合衆国（US）の祝日" in text
+
+
+def test_how_it_works_lists_stay_english_in_english(client, settings):
+    settings.REMINDER_BUSINESS_DAYS_BEFORE = [1, 3, 0]
+    settings.BUSINESS_EXTRA_CLOSED_DAYS = [(1, 2), (12, 31)]
+    text = _text(client.get(HOW, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "at 9 a.m., 3, 1 business day(s) before the deadline day" in text
+    assert "The company is also closed on January 2, December 31." in text
+
+
+@pytest.mark.parametrize("code", sorted(COUNTRY_NAMES))
+def test_named_countries_read_as_holidays_spells_them_in_english_and_are_translated(code):
+    """English pages say what they said before the names were translated."""
+    with translation.override("en"):
+        english = str(COUNTRY_NAMES[code])
+        assert english == _holidays_country_name(code)
+    with translation.override("ja"):
+        assert str(COUNTRY_NAMES[code]) != english
 
 
 def test_every_page_links_to_how_it_works(client, marketer):

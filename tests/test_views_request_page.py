@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -245,6 +246,49 @@ def test_the_requester_edits_and_the_owner_is_told_what_changed(
     assert "Your deadline stays the same: please answer by Dec. 7, 2026, 6 p.m." in message.body
     timeline = html_of(client, request_).split('id="timeline"')[1]
     assert "Request edited" in timeline and "Topic, People to interview" in timeline
+
+
+def test_what_changed_is_listed_the_japanese_way_in_japanese(
+    client, request_, marketer, sales, account
+):
+    marketer.language = sales.language = "ja"
+    marketer.save()
+    sales.save()
+    CandidateFactory(account=account, name="Yamada Taro")
+    client.force_login(marketer)
+    client.post(
+        url("request_edit", request_),
+        edit_data(
+            request_, topic="A sharper angle", candidates=[c.pk for c in account.candidates.all()]
+        ),
+    )
+    jobs.process_deadlines()
+    (message,) = [m for m in mail.outbox if "変更箇所" in m.body]
+    assert message.to == [sales.email]
+    assert "変更箇所: テーマ、インタビュー対象者\n" in message.body
+    timeline = html_of(client, request_).split('id="timeline"')[1]
+    assert "テーマ、インタビュー対象者" in timeline and "テーマ, " not in timeline
+
+
+@pytest.mark.parametrize(
+    ("language", "people"),
+    [("en", "Tanaka Hanako (CIO), Yamada Taro"), ("ja", "Tanaka Hanako (CIO)、Yamada Taro")],
+)
+def test_the_people_to_interview_are_listed_in_the_readers_language(
+    client, clock, file_request, marketer, account, candidate, language, people
+):
+    marketer.language = language
+    marketer.save()
+    request_ = file_request(
+        candidates=[candidate, CandidateFactory(account=account, name="Yamada Taro")]
+    )
+    client.force_login(marketer)
+    text = re.sub(r"<[^>]+>", "", html_of(client, request_))
+    assert people in text
+    history = re.sub(
+        r"<[^>]+>", "", client.get(reverse("account_detail", args=[account.pk])).content.decode()
+    )
+    assert people.replace(" (CIO)", "") in history
 
 
 def test_an_edit_that_changes_nothing_records_nothing(client, request_, marketer):

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from accounts.models import Account, User
 from interviews import selectors, workflow
 from interviews.models import Candidate, Purpose, Status
+from interviews.presenters import join_list
 from interviews.workflow.base import REASON_MAX_LENGTH
 
 SEARCH_MAX_LENGTH = 100
@@ -140,7 +141,7 @@ class FileRequestSerializer(serializers.Serializer):
         missing = [pk for pk in ids if pk not in found]
         if missing:
             raise serializers.ValidationError(
-                _("No candidate with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+                _("No candidate with id %(ids)s.") % {"ids": join_list(missing)}
             )
         return [found[pk] for pk in ids]
 

@@ -13,6 +13,8 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from interviews.presenters import join_list
+
 Kind = Literal["accounts", "owners", "contacts"]
 KINDS: tuple[Kind, ...] = ("accounts", "owners", "contacts")
 
@@ -112,13 +114,13 @@ def mapping_for(
         if unknown:
             raise ValueError(
                 _("Unknown fields for %(kind)s: %(fields)s.")
-                % {"kind": kind, "fields": ", ".join(sorted(unknown))}
+                % {"kind": kind, "fields": join_list(sorted(unknown))}
             )
         mapping.update(overrides)
     missing = [f for f in REQUIRED[kind] if f not in mapping]
     if missing:
         raise ValueError(
             _("The mapping for %(kind)s lacks: %(fields)s.")
-            % {"kind": kind, "fields": ", ".join(FIELD_LABELS[f] for f in missing)}
+            % {"kind": kind, "fields": join_list(FIELD_LABELS[f] for f in missing)}
         )
     return mapping

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from interviews.presenters import join_list
+
 
 class UnreadableFile(ValueError):
     pass
@@ -52,7 +54,7 @@ def read_rows(
     header = set(reader.fieldnames)
     missing = [c for f in required for c in _columns(mapping[f]) if c not in header]
     if missing:
-        raise UnreadableFile(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+        raise UnreadableFile(_("Missing columns: %(columns)s") % {"columns": join_list(missing)})
     rows = []
     for line, raw in enumerate(reader, start=2):
         values = {

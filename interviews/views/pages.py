@@ -9,12 +9,48 @@ import holidays
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
+
+# Names of the holiday calendars we expect to run on, translated through locale/ (neither
+# `holidays` nor anything else installed names countries in Japanese). The English names
+# are the ones `holidays` gives, so English pages read the same; any other country falls
+# back to that English name.
+COUNTRY_NAMES = {
+    "JP": pgettext_lazy("country", "Japan"),
+    "US": pgettext_lazy("country", "United States"),
+    "GB": pgettext_lazy("country", "United Kingdom"),
+    "IE": pgettext_lazy("country", "Ireland"),
+    "CA": pgettext_lazy("country", "Canada"),
+    "AU": pgettext_lazy("country", "Australia"),
+    "NZ": pgettext_lazy("country", "New Zealand"),
+    "DE": pgettext_lazy("country", "Germany"),
+    "FR": pgettext_lazy("country", "France"),
+    "NL": pgettext_lazy("country", "Netherlands"),
+    "KR": pgettext_lazy("country", "South Korea"),
+    "CN": pgettext_lazy("country", "China"),
+    "HK": pgettext_lazy("country", "Hong Kong"),
+    "TW": pgettext_lazy("country", "Taiwan"),
+    "SG": pgettext_lazy("country", "Singapore"),
+    "MY": pgettext_lazy("country", "Malaysia"),
+    "TH": pgettext_lazy("country", "Thailand"),
+    "VN": pgettext_lazy("country", "Vietnam"),
+    "PH": pgettext_lazy("country", "Philippines"),
+    "ID": pgettext_lazy("country", "Indonesia"),
+    "IN": pgettext_lazy("country", "India"),
+}
 
 
 def _holiday_country() -> str:
-    """The country's name as the holidays package spells its calendar class ("Japan")."""
+    """The country's name in the reader's language, else as `holidays` spells it."""
     code = settings.BUSINESS_HOLIDAYS_COUNTRY
+    if code in COUNTRY_NAMES:
+        return str(COUNTRY_NAMES[code])
+    return _holidays_country_name(code)
+
+
+def _holidays_country_name(code: str) -> str:
+    """The English name from the holidays package's calendar class ("UnitedStates")."""
     for cls in type(holidays.country_holidays(code)).__mro__:
         if cls.__module__.startswith("holidays.countries") and cls.__name__ != code:
             return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", cls.__name__)

@@ -402,3 +402,13 @@ def test_errors_speak_the_users_language(api, clock, account, candidate):
     assert response.status_code == 400
     assert response.json()["field"] == "candidates"
     assert response.json()["detail"] == "インタビュー対象者を1人以上選択してください。"
+
+
+def test_unknown_candidates_are_listed_the_japanese_way(api, clock, account):
+    japanese = UserFactory(
+        email="mkt-ja@example.com", department=Department.MARKETING, language="ja"
+    )
+    body = _filing(account, candidates=[999998, 999999])
+    response = api(japanese).post(LIST, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "ID 999998、999999 のインタビュー候補者は存在しません。"

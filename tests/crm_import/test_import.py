@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from accounts.models import Account, Department, User
 from interviews import jobs
+from interviews.crm_import.layouts import mapping_for
 from interviews.crm_import.reading import UnreadableFile
 from interviews.crm_import.service import run_import
 from interviews.errors import NotAllowed
@@ -129,6 +131,22 @@ def test_a_custom_mapping(people, manager):
     )
     assert plan.counts["create"] == 1
     assert Account.objects.get(crm_id="X-1").owner.email == "kenta.sato@example.com"
+
+
+def test_what_is_missing_is_listed_the_japanese_way_in_japanese(people, manager):
+    with translation.override("ja"), pytest.raises(UnreadableFile) as refused:
+        run_import(b"Name\nA\n", kind="accounts", layout="salesforce", by=manager)
+    assert str(refused.value) == (
+        "必要な列がありません: Account ID、Account Name、Account Owner: Email"
+    )
+    with translation.override("ja"), pytest.raises(ValueError) as refused:
+        mapping_for("custom", "accounts", '{"name": "Company", "colour": "C", "age": "A"}')
+    assert str(refused.value) == "accounts にない項目があります: age、colour。"
+    with translation.override("ja"), pytest.raises(ValueError) as refused:
+        mapping_for("custom", "accounts", '{"name": "Company"}')
+    assert str(refused.value) == (
+        "accounts の対応表に次の項目がありません: CRM ID、担当者のメールアドレス。"
+    )
 
 
 def test_a_file_without_the_expected_columns_is_refused_whole(people, manager):
