@@ -3,6 +3,7 @@
     uv run python -m bench                 # full run: 100k requests, writes bench/RESULTS.md
     uv run python -m bench --smoke         # 2k requests, one repetition (CI keeps it working)
     uv run python -m bench --skip-seed     # reuse the data of the previous run
+    uv run python -m bench --skip-seed --only outbox,web   # some sections, printed only
 
 The database is BENCH_DATABASE_URL (default: interview_relay_bench on the local
 PostgreSQL); it is created if missing and its tables are emptied before seeding.
@@ -17,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+SECTIONS = ("pages", "dashboard", "sweep", "outbox", "web", "imports")
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/interview_relay_bench"
 
 
@@ -88,8 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-seconds", type=int, default=10, help="wrk duration per page")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repetition")
     parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument(
+        "--only",
+        type=lambda value: [part.strip() for part in value.split(",") if part.strip()],
+        help=f"comma-separated sections ({', '.join(SECTIONS)}); printed, RESULTS.md untouched",
+    )
     parser.add_argument("--output", default=str(Path(__file__).with_name("RESULTS.md")))
     args = parser.parse_args(argv)
+    unknown = set(args.only or ()) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     if args.smoke:
         args.requests, args.accounts, args.owners, args.marketers = 2_000, 800, 40, 20
         args.repeat, args.sweep, args.emails, args.import_rows = 1, 150, 100, 500
@@ -121,21 +131,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Seeding {args.requests:,} requests…", flush=True)
         result = seed(Size(args.requests, args.accounts, args.owners, args.marketers))
         report.seed(result)
-    print("Timing pages…", flush=True)
-    report.pages(pages.run(repeat=args.repeat))
-    print("Timing the dashboard and its hand-written SQL…", flush=True)
-    dashboard_timings = dashboard_bench.measure(args.repeat)
-    report.dashboard(dashboard_timings, dashboard_bench.ratio(dashboard_timings))
-    print(f"Sweeping {args.sweep:,} overdue requests…", flush=True)
-    report.sweep(sweep.run(args.sweep))
-    print(f"Sending {args.emails:,} emails…", flush=True)
-    report.outbox(outbox_bench.run(args.emails))
-    print("Load on gunicorn (2 workers)…", flush=True)
-    report.web(web.run(duration=args.web_seconds))
-    print(f"Importing {args.import_rows:,} CRM rows…", flush=True)
-    report.imports(imports_bench.run(args.import_rows))
+    wanted = args.only or SECTIONS
+    if "pages" in wanted:
+        print("Timing pages…", flush=True)
+        report.pages(pages.run(repeat=args.repeat))
+    if "dashboard" in wanted:
+        print("Timing the dashboard and its hand-written SQL…", flush=True)
+        dashboard_timings = dashboard_bench.measure(args.repeat)
+        report.dashboard(dashboard_timings, dashboard_bench.ratio(dashboard_timings))
+    if "sweep" in wanted:
+        print(f"Sweeping {args.sweep:,} overdue requests…", flush=True)
+        report.sweep(sweep.run(args.sweep))
+    if "outbox" in wanted:
+        print(f"Sending {args.emails:,} emails…", flush=True)
+        report.outbox(outbox_bench.run(args.emails))
+    if "web" in wanted:
+        print("Load on gunicorn (2 workers)…", flush=True)
+        report.web(web.run(duration=args.web_seconds))
+    if "imports" in wanted:
+        print(f"Importing {args.import_rows:,} CRM rows…", flush=True)
+        report.imports(imports_bench.run(args.import_rows))
     text = report.render()
     print(text)
+    if args.only:
+        return 0
     Path(args.output).write_text(text, encoding="utf-8")
     print(f"Written to {args.output}")
     missing = report.missing()

@@ -89,14 +89,24 @@ class Report:
             "status change, one event and two outbox notifications per request."
         )
 
-    def outbox(self, result) -> None:
-        self.figures["outbox"] = result
-        verdict = "met" if result.rate >= 300 else "MISSED"
+    def outbox(self, results) -> None:
+        self.figures["outbox"] = results
+        rows = [
+            [
+                "one process" if r.senders == 1 else f"{r.senders} processes (a worker's default)",
+                f"{r.emails:,}",
+                f"{r.seconds:.2f}",
+                f"{r.rate:,.0f}",
+                "met" if r.rate >= 300 else "MISSED",
+            ]
+            for r in results
+        ]
         self.sections["Outbox"] = (
-            f"{result.emails:,} notifications rendered (text + HTML, recipient's language) and "
-            f"sent over SMTP to a local sink in {result.seconds:.2f} s: "
-            f"**{result.rate:,.0f} emails/s** "
-            f"(target ≥ 300: {verdict})."
+            table(["senders", "emails", "seconds", "emails/s", "target ≥ 300/s"], rows)
+            + "\n\nEach email rendered (text + HTML, the recipient's language, four signed "
+            "answer links), sent over SMTP to a local sink in a process of its own (aiosmtpd "
+            "on 127.0.0.1), and recorded as sent. Several processes claim disjoint batches of "
+            "the same outbox (SKIP LOCKED), as a Celery worker's processes do."
         )
 
     def imports(self, result) -> None:

@@ -20,14 +20,15 @@ re-sent by an operator.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from django.conf import settings
 from django.core import mail
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -151,19 +152,35 @@ def is_obsolete(notification: Notification) -> bool:
 def _record(notification: Notification, **fields) -> bool:
     """Record an outcome unless the lease was lost (another worker re-queued the row).
 
-    Each outcome is its own small transaction, so a crash repeats at most the email in
-    flight. On PostgreSQL it does not wait for the disk flush: losing the last fraction
-    of a second of outcomes in a database crash means a re-send, never a lost email, and
-    the flush wait would otherwise dominate the cost of sending."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return bool(
-            Notification.objects.filter(
-                pk=notification.pk, status=NotificationStatus.SENDING
-            ).update(**fields)
+    Each outcome is its own statement, committed at once, so a crash repeats at most the
+    email in flight."""
+    return bool(
+        Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
+            **fields
         )
+    )
+
+
+@contextlib.contextmanager
+def _no_flush_wait() -> Iterator[None]:
+    """On PostgreSQL, commits while sending do not wait for the disk flush.
+
+    Losing the last fraction of a second of claims and outcomes in a database crash means
+    a re-send, never a lost email, and the flush wait would otherwise be most of the cost
+    of recording each email."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:  # a broken connection is discarded with its settings
+            log.debug("Could not reset synchronous_commit", exc_info=True)
 
 
 def _classify(exc: BaseException) -> bool:
@@ -238,28 +255,29 @@ def send_pending(
     sent = failed = 0
     mailer = _Mailer()
     try:
-        # Every claimed row leaves `sending` below (or its lease expires), so this ends.
-        while claimed := _claim(ids=ids, now=now, limit=limit):
-            for notification in _load(claimed):
-                if is_obsolete(notification):
-                    _record(notification, status=NotificationStatus.OBSOLETE)
-                    continue
-                try:
-                    _deliver(notification, mailer, build_message)
-                except Exception as exc:
-                    _failed(notification, exc, now)
-                    failed += 1
-                    if _classify(exc):
-                        mailer.close()
-                else:
-                    _record(
-                        notification,
-                        status=NotificationStatus.SENT,
-                        sent_at=timezone.now(),
-                        attempts=notification.attempts + 1,
-                        last_error="",
-                    )
-                    sent += 1
+        with _no_flush_wait():
+            # Every claimed row leaves `sending` below (or its lease expires), so this ends.
+            while claimed := _claim(ids=ids, now=now, limit=limit):
+                for notification in _load(claimed):
+                    if is_obsolete(notification):
+                        _record(notification, status=NotificationStatus.OBSOLETE)
+                        continue
+                    try:
+                        _deliver(notification, mailer, build_message)
+                    except Exception as exc:
+                        _failed(notification, exc, now)
+                        failed += 1
+                        if _classify(exc):
+                            mailer.close()
+                    else:
+                        _record(
+                            notification,
+                            status=NotificationStatus.SENT,
+                            sent_at=timezone.now(),
+                            attempts=notification.attempts + 1,
+                            last_error="",
+                        )
+                        sent += 1
     finally:
         mailer.close()
     return sent, failed

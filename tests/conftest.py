@@ -69,6 +69,16 @@ def _test_settings(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware leaves
+    the language it chose active in the thread, as it does between requests in a server."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def clock():
     """The clock stands still on Monday 30 Nov 2026, 10:00 Tokyo; move it with .move_to()."""

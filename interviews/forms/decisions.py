@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from interviews import workflow
+from interviews.forms.widgets import PlainRadioSelect
 from interviews.models import ReasonCategory
 from interviews.workflow.base import REASON_MAX_LENGTH
 
@@ -46,7 +47,7 @@ class ApproveForm(forms.Form):
 class DeferForm(forms.Form):
     until = forms.DateField(label=_("Ask me again on"))
     reason_category = forms.ChoiceField(
-        label=_("Why not now?"), choices=ReasonCategory.choices, widget=forms.RadioSelect
+        label=_("Why not now?"), choices=ReasonCategory.choices, widget=PlainRadioSelect
     )
     reason = _reason_field(_("A few words for marketing"))
 
@@ -69,7 +70,7 @@ class DeferForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason_category = forms.ChoiceField(
-        label=_("Why decline?"), choices=ReasonCategory.choices, widget=forms.RadioSelect
+        label=_("Why decline?"), choices=ReasonCategory.choices, widget=PlainRadioSelect
     )
     reason = _reason_field(_("A few words for marketing"))
     pause_account_until = forms.DateField(

@@ -51,6 +51,13 @@ def _load(request_id: int) -> InterviewRequest | None:
     )
 
 
+def _active_user(user_id: int, interview: InterviewRequest) -> User | None:
+    """The link's recipient, if still active: usually the owner, loaded with the request."""
+    if user_id == interview.owner_id:
+        return interview.owner if interview.owner.is_active else None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
 def _decide(
     http_request: HttpRequest,
     *,
@@ -125,7 +132,7 @@ def action_link(http_request: HttpRequest, token: str, action: str) -> HttpRespo
     interview = _load(link.request_id)
     if interview is None:
         return _problem_page(http_request, LinkProblem.UNKNOWN_REQUEST)
-    recipient = User.objects.filter(pk=link.recipient_id, is_active=True).first()
+    recipient = _active_user(link.recipient_id, interview)
     problem = links.staleness(link, interview) if recipient else LinkProblem.NOT_OWNER_ANYMORE
     if problem is not None:
         return _problem_page(http_request, problem, interview=interview, recipient=recipient)

@@ -167,3 +167,45 @@ def test_reply_goes_to_a_person(clock, file_request, marketer, sales):
     assert to_marketer.reply_to == [sales.email]
     assert to_owner.extra_headers["Auto-Submitted"] == "auto-generated"
     assert to_owner.alternatives[0].mimetype == "text/html"
+
+
+def test_html_links_every_address_of_the_text_as_urlize_would(every_kind):
+    """The HTML part links what Django's urlize links, on every real email's text."""
+    from django.utils.html import urlize
+
+    from interviews.templatetags.email_html import linkify
+
+    _, sent = every_kind
+    for message in sent:
+        expected = urlize(message.body, nofollow=True, autoescape=True)
+        assert linkify(message.body) == expected, kind_of(message)
+        html = message.alternatives[0].content
+        for url in re.findall(r"https?://\S+", message.body):
+            assert f'href="{url}"' in html, (kind_of(message), url)
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "詳細はこちら https://relay.example/r/abc/defer/。よろしく",
+            '詳細はこちら <a href="https://relay.example/r/abc/defer/" rel="nofollow">'
+            "https://relay.example/r/abc/defer/</a>。よろしく",
+        ),
+        (
+            "See (https://relay.example/requests/7/).",
+            'See (<a href="https://relay.example/requests/7/" rel="nofollow">'
+            "https://relay.example/requests/7/</a>).",
+        ),
+        (
+            "Tanaka <tanaka@customer.example> & co",
+            'Tanaka &lt;<a href="mailto:tanaka@customer.example">tanaka@customer.example</a>'
+            "&gt; &amp; co",
+        ),
+        ('<script>"x"</script> http://', "&lt;script&gt;&quot;x&quot;&lt;/script&gt; http://"),
+    ],
+)
+def test_html_links_stop_at_what_cannot_be_part_of_an_address(text, html):
+    from interviews.templatetags.email_html import linkify
+
+    assert linkify(text) == html

@@ -144,3 +144,43 @@ def test_operators_list_and_resend_failed_notifications(clock, five_emails, sett
     call_command("resend_failed_notifications")
     assert jobs.process_deadlines().sent == 4
     assert len(mail.outbox) == 5
+
+
+def _synchronous_commit() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+class SettingRecordingBackend(flaky_mail.FlakyBackend):
+    """Notes the commit setting the outbox runs each send under."""
+
+    seen: list[str] = []
+
+    def send_messages(self, messages):
+        SettingRecordingBackend.seen.append(_synchronous_commit())
+        return super().send_messages(messages)
+
+
+@pytest.mark.parametrize("crash", [False, True])
+def test_sending_leaves_later_work_on_the_connection_durable(
+    clock, five_emails, flaky, settings, crash
+):
+    """Outcomes are committed without waiting for the disk flush; whatever the same
+    connection does next (a decision, a filing) waits for it again, even after a crash."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is a PostgreSQL setting")
+    settings.EMAIL_BACKEND = f"{__name__}.SettingRecordingBackend"
+    SettingRecordingBackend.seen = []
+    if crash:
+        flaky.arm(after=2, kind="crash")
+        with pytest.raises(SystemExit):
+            outbox.send_pending()
+    else:
+        assert outbox.send_pending() == (5, 0)
+    assert SettingRecordingBackend.seen == ["off"] * (3 if crash else 5)
+    assert _synchronous_commit() == "on"
