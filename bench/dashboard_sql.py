@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from interviews import calendar
-from interviews.dashboard import Scope
+from interviews.dashboard import Scope, one_snapshot
 from interviews.dashboard.stalled import DEFERRALS_STALLED, idle_cutoff
 from interviews.models import OPEN_STATUSES
 
@@ -280,8 +280,9 @@ class Result:
 
 
 def run(params: dict) -> Result:
-    """The three statements, on one cursor."""
-    with connection.cursor() as cursor:
+    """The three statements, on one cursor, in the same snapshot as the page's queries
+    (one read-only transaction, no parallel workers): compared on equal terms."""
+    with one_snapshot(), connection.cursor() as cursor:
         rows = []
         for statement in STATEMENTS:
             cursor.execute(statement, params)

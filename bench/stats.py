@@ -10,6 +10,9 @@ from collections.abc import Callable
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
+# Statements that read or write no data (the dashboard's snapshot): not counted as queries.
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SET ", "SAVEPOINT", "RELEASE SAVEPOINT")
+
 
 @dataclasses.dataclass
 class Timing:
@@ -37,7 +40,7 @@ def measure(name: str, call: Callable[[], object], *, runs: int, warmup: int = 2
         call()
     with CaptureQueriesContext(connection) as captured:
         call()
-    queries = len(captured)
+    queries = sum(not q["sql"].startswith(_TRANSACTION_CONTROL) for q in captured.captured_queries)
     samples = []
     for _ in range(runs):
         reset_queries()

@@ -176,8 +176,9 @@ def build_digest(
         start, end = digest_period(calendar.business_date(now))
     team_id = payload.get("team")
     scope = dashboard.Scope(start=start, end=end, now=now, team_id=team_id)
-    stalled, count = dashboard.stalled_page(scope, limit=STALLED_IN_DIGEST)
-    people = dashboard.tables(scope)
+    with dashboard.one_snapshot():
+        stalled, count = dashboard.stalled_page(scope, limit=STALLED_IN_DIGEST)
+        people = dashboard.tables(scope)
     team_name = ""
     if team_id is not None:
         team_name = (

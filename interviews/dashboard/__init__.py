@@ -19,6 +19,7 @@ from interviews.dashboard import stalled as stalled_module
 from interviews.dashboard.figures import Figures, PersonRow, Tables, tables
 from interviews.dashboard.reasons import ReasonCount, reason_counts
 from interviews.dashboard.scope import Scope, team_members, team_scoping_enabled
+from interviews.dashboard.snapshot import one_snapshot
 from interviews.dashboard.stalled import (
     DEFAULT_SORT,
     RULES,
@@ -56,10 +57,12 @@ class Dashboard:
 def build(
     scope: Scope, *, sort: str = DEFAULT_SORT, stalled_limit: int = STALLED_ON_PAGE
 ) -> Dashboard:
-    """Everything the page shows, in nine queries."""
-    shown, count = stalled_page(scope, sort, limit=stalled_limit)
-    weekly = trend(scope)
-    people = tables(scope, completed_quarter=weekly.completed_quarter)
+    """Everything the page shows, in nine queries, all as of one moment."""
+    with one_snapshot():
+        shown, count = stalled_page(scope, sort, limit=stalled_limit)
+        weekly = trend(scope)
+        people = tables(scope, completed_quarter=weekly.completed_quarter)
+        reasons = reason_counts(scope)
     return Dashboard(
         scope=scope,
         total=people.total,
@@ -67,7 +70,7 @@ def build(
         stalled_count=count,
         owners=people.owners,
         teams=people.teams,
-        reasons=reason_counts(scope),
+        reasons=reasons,
         trend=weekly.weeks,
         funnel=funnel(people.total),
     )
@@ -89,6 +92,7 @@ __all__ = [
     "Tables",
     "Week",
     "build",
+    "one_snapshot",
     "reason_counts",
     "stalled_module",
     "stalled_page",

@@ -38,6 +38,10 @@ class BusinessDayIndex:
             return cls(today, today)
         return cls(min(days), max(days))
 
+    def running_counts(self) -> list[int]:
+        """Business days before `first + i`, for i from 0: what SQL looks up by date."""
+        return list(self._before)
+
     def _count_before(self, day: dt.date) -> int:
         return self._before[(day - self.first).days]
 

@@ -209,6 +209,10 @@ def stalled_requests(
     ).order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
+# What the stalled list shows of each request (the dashboard page and the weekly digest).
+SHOWN_FIELDS = ("topic", "status", "account__name", "owner__name")
+
+
 def stalled_page(
     scope: Scope, sort: str = DEFAULT_SORT, *, limit: int
 ) -> tuple[list[InterviewRequest], int]:
@@ -225,9 +229,12 @@ def stalled_page(
     )
     if not head:
         return [], 0
-    # The rows shown, by primary key: what the first query found about them is set on them.
-    rows = InterviewRequest.objects.select_related("account", "owner", "requested_by").in_bulk(
-        [row[0] for row in head]
+    # The rows shown, by primary key, with what the list shows of them (the page and the
+    # digest): what the first query found about them is set on them.
+    rows = (
+        InterviewRequest.objects.select_related("account", "owner")
+        .only(*SHOWN_FIELDS)
+        .in_bulk([row[0] for row in head])
     )
     shown = []
     for pk, _total, rule, since, *holds in head:

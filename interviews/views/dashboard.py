@@ -118,7 +118,9 @@ def _stalled_csv(scope: dashboard.Scope, sort: str) -> HttpResponse:
             _("Link"),
         ]
     )
-    rows = dashboard.stalled_rows(list(dashboard.stalled_requests(scope, sort)), scope.now)
+    with dashboard.one_snapshot():
+        stalled = list(dashboard.stalled_requests(scope, sort))
+    rows = dashboard.stalled_rows(stalled, scope.now)
     tz = calendar.business_tz()
     for row in rows:
         r = row.request
@@ -156,7 +158,9 @@ def _owners_csv(scope: dashboard.Scope) -> HttpResponse:
             _("Declines"),
         ]
     )
-    for row in dashboard.tables(scope).owners:
+    with dashboard.one_snapshot():
+        owners = dashboard.tables(scope).owners
+    for row in owners:
         f = row.figures
         writer.writerow(
             [

@@ -216,3 +216,62 @@ def test_the_median_of_counted_values_is_exact():
         values = [rng.randrange(12) for _ in range(rng.randrange(1, 40))]
         assert median_of_counts(Counter(values)) == statistics.median(values), values
     assert median_of_counts(Counter()) is None
+
+
+@pytest.fixture
+def random_answers(clock, file_request, sales, cs):
+    """Forty requests filed at random moments of the period (nights, weekends, holidays),
+    answered in random ways hours to days later, with windows of 5 to 10 business days."""
+    from tests.factories import AccountFactory, CandidateFactory
+
+    tz = calendar.business_tz()
+    rng = random.Random(11)
+    answers = (
+        workflow.request_owner_go_ahead,
+        workflow.request_owner_will_reach_out,
+        lambda **kw: workflow.request_decline(
+            reason_category=ReasonCategory.OTHER, reason="No", **kw
+        ),
+    )
+    for i in range(40):
+        owner = sales if i % 2 else cs
+        account = AccountFactory(owner=owner, name=f"Random {i}")
+        filed_at = dt.datetime.combine(
+            TODAY - dt.timedelta(days=rng.randrange(3, 70)),
+            dt.time(rng.randrange(24), rng.randrange(60)),
+            tzinfo=tz,
+        )
+        request = file_request(
+            account=account,
+            candidates=[CandidateFactory(account=account)],
+            now=filed_at,
+            response_window_days=rng.randrange(5, 11),
+        )
+        answered_at = filed_at + dt.timedelta(days=rng.randrange(0, 3), hours=rng.randrange(1, 60))
+        if answered_at < timezone.now():
+            rng.choice(answers)(request_id=request.pk, by=owner, now=answered_at)
+
+
+def _as_plain(result) -> dict:
+    return {owner: (dict(r.days), r.within_window) for owner, r in result.items()}
+
+
+def test_postgresql_counts_response_days_as_the_portable_way_does(random_answers):
+    from django.db import connection
+
+    from interviews.dashboard import figures
+    from interviews.models import InterviewRequest
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the business days are counted in SQL on PostgreSQL only")
+    scope = _scope()
+    answered = InterviewRequest.objects.filter(
+        scope.filed_in_period_q(), owner_responded_at__isnull=False
+    )
+    portable = _as_plain(figures._counted_by_day_pairs(answered))
+    assert sum(sum(days.values()) for days, _ in portable.values()) >= 30
+    assert _as_plain(figures._counted_in_sql(answered, scope)) == portable
+    # A digest for a period long past: answers beyond the calendar passed to SQL are
+    # counted the portable way, never as zero days.
+    past = dashboard.Scope(start=scope.start, end=scope.start, now=scope.start_at)
+    assert _as_plain(figures._counted_in_sql(answered, past)) == portable

@@ -26,6 +26,9 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 15
+# The page's snapshot (a savepoint inside the test's transaction, its settings): statements
+# that read no data, not counted against the page.
+_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET ")
 
 
 def _seed(count: int, marketer: User, owners: list[User], manager: User) -> None:
@@ -115,7 +118,9 @@ def _queries(client, url: str, **params) -> int:
     with CaptureQueriesContext(connection) as context:
         response = client.get(url, params)
     assert response.status_code == 200
-    return len(context.captured_queries)
+    return sum(
+        not query["sql"].startswith(_TRANSACTION_CONTROL) for query in context.captured_queries
+    )
 
 
 @pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/export/stalled.csv"])
@@ -131,14 +136,17 @@ def test_constant_queries_whatever_the_data(client, clock, people, url):
     large = _queries(client, url)
     # One more query (counting the stalled list) once it is longer than the page shows.
     assert small <= medium == large <= MAX_QUERIES
-    assert _queries(client, url, team=manager.pk, purpose=Purpose.CASE_STUDY, sort="owner") <= large
+    # A team's page looks its members up once, then filters by their ids.
+    filtered = _queries(client, url, team=manager.pk, purpose=Purpose.CASE_STUDY, sort="owner")
+    assert filtered <= large + 1 and filtered <= MAX_QUERIES
 
 
 def test_the_page_with_a_few_hundred_requests(client, clock, people, django_assert_max_num_queries):
     marketer, owners, manager = people
     _seed(400, marketer, owners, manager)
     client.force_login(manager)
-    with django_assert_max_num_queries(MAX_QUERIES):
+    # + the snapshot: a savepoint, its release and its setting.
+    with django_assert_max_num_queries(MAX_QUERIES + 3):
         response = client.get("/dashboard/")
     board = response.context["board"]
     assert board.total.open > 100
