@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", type=int, default=10_000, help="overdue requests to switch")
     parser.add_argument("--emails", type=int, default=5_000, help="notifications to send")
     parser.add_argument("--import-rows", type=int, default=50_000, help="CRM export rows to import")
-    parser.add_argument("--web-seconds", type=int, default=10, help="wrk duration per page")
+    parser.add_argument("--web-seconds", type=int, default=10, help="wrk duration per round")
+    parser.add_argument("--web-rounds", type=int, default=3, help="wrk rounds per page")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repetition")
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument(
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         args.requests, args.accounts, args.owners, args.marketers = 2_000, 800, 40, 20
         args.repeat, args.sweep, args.emails, args.import_rows = 1, 150, 100, 500
-        args.web_seconds = 2
+        args.web_seconds, args.web_rounds = 2, 1
         # A smoke run only proves the harness works: its figures do not replace RESULTS.md.
         args.output = os.environ.get(
             "BENCH_SMOKE_OUTPUT",
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         report.outbox(outbox_bench.run(args.emails))
     if "web" in wanted:
         print("Load on gunicorn (2 workers)…", flush=True)
-        report.web(web.run(duration=args.web_seconds))
+        report.web(web.run(duration=args.web_seconds, rounds=args.web_rounds))
     if "imports" in wanted:
         print(f"Importing {args.import_rows:,} CRM rows…", flush=True)
         report.imports(imports_bench.run(args.import_rows))

@@ -43,12 +43,15 @@ def timeline_views(interview: InterviewRequest) -> list:
 
 
 def _load(request_id: int) -> InterviewRequest | None:
-    return (
-        InterviewRequest.objects.select_related("account", "owner", "requested_by")
-        .prefetch_related("candidates")
-        .filter(pk=request_id)
-        .first()
-    )
+    try:
+        # get(), not first(): no ordering to compile for a lookup by primary key.
+        return (
+            InterviewRequest.objects.select_related("account", "owner", "requested_by")
+            .prefetch_related("candidates")
+            .get(pk=request_id)
+        )
+    except InterviewRequest.DoesNotExist:
+        return None
 
 
 def _active_user(user_id: int, interview: InterviewRequest) -> User | None:
