@@ -171,6 +171,35 @@ class Report:
             "median round's."
         )
 
+    def targets(self) -> str:
+        """Every target of the issue next to the figure measured for it."""
+        rows: list[list[str]] = []
+
+        def add(target: str, figure: str, met: bool) -> None:
+            rows.append([target, figure, "met" if met else "MISSED"])
+
+        timings = {t.name: t for t in self.figures.get("pages", [])}
+        if "dashboard" in self.figures:
+            dashboard, ratio = self.figures["dashboard"]
+            timings.update({t.name: t for t in dashboard})
+            add("dashboard ≤ 2 times the hand-written SQL", f"{ratio:.2f} times", ratio <= 2)
+        for name, limit in TARGETS_MS.items():
+            if name in timings:
+                median = timings[name].median_ms
+                add(f"{name} median ≤ {limit} ms", f"{median:.1f} ms", median <= limit)
+        if "sweep" in self.figures:
+            sweep = self.figures["sweep"]
+            add("sweep ≥ 2,000 requests/s", f"{sweep.app_rate:,.0f}/s", sweep.app_rate >= 2000)
+            add("sweep ≤ 3 times the SQL baseline", f"{sweep.ratio:.2f} times", sweep.ratio <= 3)
+        for result in self.figures.get("outbox", []):
+            who = "one process" if result.senders == 1 else f"{result.senders} processes"
+            add(f"outbox ≥ 300 emails/s ({who})", f"{result.rate:,.0f}/s", result.rate >= 300)
+        for result in self.figures.get("web", []):
+            if result.name.startswith("Owner action"):
+                rate = result.requests_per_second
+                add("owner action page ≥ 300 requests/s", f"{rate:,.0f}/s", rate >= 300)
+        return table(["target", "measured", ""], rows)
+
     def missing(self) -> list[str]:
         wanted = ("pages", "dashboard", "sweep", "outbox", "imports", "web")
         return [name for name in wanted if name not in self.figures]
@@ -190,6 +219,7 @@ class Report:
             f"PostgreSQL {pg}.",
             f"Dataset: {sizes}. Command: `uv run python -m bench`.",
         ]
+        parts += ["", "## Targets", "", self.targets()]
         for title, body in self.sections.items():
             parts += ["", f"## {title}", "", body]
         return "\n".join(parts) + "\n"
