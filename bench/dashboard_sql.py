@@ -34,9 +34,11 @@ answers AS (
            r.response_window_days AS window_days,
            (r.outreach_by <> '' OR r.status = 'declined') AS decided,
            greatest(
-               (%(days)s::int[])[((r.owner_responded_at AT TIME ZONE %(tz)s)::date - %(first)s) + 2]
-               - (%(days)s::int[])[(((coalesce(ra.created_at, r.created_at) + %(after_close)s)
-                            AT TIME ZONE %(tz)s)::date - %(first)s) + 1]
+               (%(answer_days)s::int[])[
+                   width_bucket(r.owner_responded_at, %(answer_midnights)s::timestamptz[]) + 1]
+               - (%(answer_days)s::int[])[
+                   width_bucket(coalesce(ra.created_at, r.created_at) + %(after_close)s,
+                                %(answer_midnights)s::timestamptz[])]
                - 1,
                0
            ) AS days
@@ -225,19 +227,30 @@ def parameters(scope: Scope, *, limit: int = 50, weeks: int = 12) -> dict:
         calendar.close_of_business(calendar.add_business_days(today, left))
         for left in range((longest - 1) // 2 + 1)
     ]
+    tz = calendar.business_tz()
     after_close = dt.timedelta(hours=24) - (
         dt.datetime.combine(dt.date.min, settings.CLOSE_OF_BUSINESS) - dt.datetime.min
     )
+    # The answers' days, placed by a binary search among local midnights (as the page does).
+    answer_first = scope.start - dt.timedelta(days=2)
+    answer_days = running[(answer_first - first).days :][
+        : (max(scope.end, today) - answer_first).days + 33
+    ]
+    answer_midnights = [
+        dt.datetime.combine(answer_first + dt.timedelta(days=i), dt.time(0), tzinfo=tz)
+        for i in range(len(answer_days))
+    ]
     last_monday = scope.end - dt.timedelta(days=scope.end.weekday())
     trend_start = last_monday - dt.timedelta(weeks=weeks - 1)
     quarter_start, quarter_end = scope.quarter_bounds()
-    tz = calendar.business_tz()
     return {
         "tz": str(tz),
         "start": scope.start_at,
         "end": scope.end_at,
         "open": [str(s) for s in OPEN_STATUSES],
         "days": running,
+        "answer_days": answer_days,
+        "answer_midnights": answer_midnights,
         "first": first,
         "today": today,
         "today_start": dt.datetime.combine(today, dt.time(0), tzinfo=tz),

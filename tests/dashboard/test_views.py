@@ -186,3 +186,23 @@ def test_dates_far_away_are_refused_not_a_server_error(client, manager, year):
     response = client.get(reverse("dashboard"), {"start": f"{year}-01-01", "end": f"{year}-12-31"})
     assert response.status_code == 200
     assert "between 2000 and 2999" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "text"),
+    [
+        ("en", "Asia/Tokyo", "since Nov. 24, 2026"),
+        ("ja", "Asia/Tokyo", "2026年11月24日から"),
+        # Filed at 10:00 in Tokyo: the evening before in New York.
+        ("en", "America/New_York", "since Nov. 23, 2026"),
+    ],
+)
+def test_how_long_a_request_stalled_reads_in_the_managers_language_and_zone(
+    client, dataset, language, zone, text
+):
+    dataset.manager.language = language
+    dataset.manager.time_zone = zone
+    dataset.manager.save()
+    client.force_login(dataset.manager)
+    page = client.get(URL, {"owner": dataset.sato.pk}).content.decode()
+    assert text in page  # r3, filed on Tuesday 24 November, past half its window since
