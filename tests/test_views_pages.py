@@ -63,7 +63,7 @@ def test_how_it_works_in_japanese_names_the_country_and_lists_in_japanese(client
     assert "土日と日本（JP）の祝日は含まれません" in text
     assert "Japan" not in text
     assert "回答期限日の3、1営業日前" in text
-    assert "当社の休業日です： 1月2日、12月31日" in text
+    assert "このほか、1月2日、12月31日も当社の休業日です。" in text
 
 
 def test_how_it_works_in_japanese_for_another_country(client, settings):

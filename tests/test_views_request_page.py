@@ -272,7 +272,7 @@ def test_what_changed_is_listed_the_japanese_way_in_japanese(
 
 @pytest.mark.parametrize(
     ("language", "people"),
-    [("en", "Tanaka Hanako (CIO), Yamada Taro"), ("ja", "Tanaka Hanako (CIO)、Yamada Taro")],
+    [("en", "Tanaka Hanako (CIO), Yamada Taro"), ("ja", "Tanaka Hanako（CIO）、Yamada Taro")],
 )
 def test_the_people_to_interview_are_listed_in_the_readers_language(
     client, clock, file_request, marketer, account, candidate, language, people
@@ -288,7 +288,7 @@ def test_the_people_to_interview_are_listed_in_the_readers_language(
     history = re.sub(
         r"<[^>]+>", "", client.get(reverse("account_detail", args=[account.pk])).content.decode()
     )
-    assert people.replace(" (CIO)", "") in history
+    assert people.replace(" (CIO)", "").replace("（CIO）", "") in history
 
 
 def test_an_edit_that_changes_nothing_records_nothing(client, request_, marketer):

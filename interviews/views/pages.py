@@ -9,8 +9,11 @@ import holidays
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
+
+from interviews import presenters
 
 # Names of the holiday calendars we expect to run on, translated through locale/ (neither
 # `holidays` nor anything else installed names countries in Japanese). The English names
@@ -76,9 +79,11 @@ def how_it_works(request: HttpRequest) -> HttpResponse:
         "holiday_country_code": settings.BUSINESS_HOLIDAYS_COUNTRY,
         "holiday_country": _holiday_country(),
         "holiday_subdivision": settings.BUSINESS_HOLIDAYS_SUBDIVISION,
-        # Any leap year will do: only month and day are shown.
-        "extra_closed_days": [
-            dt.date(2000, month, day) for month, day in sorted(settings.BUSINESS_EXTRA_CLOSED_DAYS)
-        ],
+        # One sentence with the days in it, so each language can place them. Any leap year
+        # will do: only month and day are shown.
+        "extra_closed_days": presenters.join_list(
+            formats.date_format(dt.date(2000, month, day), "MONTH_DAY_FORMAT")
+            for month, day in sorted(settings.BUSINESS_EXTRA_CLOSED_DAYS)
+        ),
     }
     return render(request, "interviews/how_it_works.html", context)

@@ -209,3 +209,12 @@ def test_html_links_stop_at_what_cannot_be_part_of_an_address(text, html):
     from interviews.templatetags.email_html import linkify
 
     assert linkify(text) == html
+
+
+def test_titles_are_bracketed_the_readers_way(every_kind):
+    language, sent = every_kind
+    message = next(m for m in sent if kind_of(m) == "new_request")
+    if language == "ja":
+        assert "Tanaka Hanako（CIO）" in message.body
+    else:
+        assert "Tanaka Hanako (CIO)" in message.body
