@@ -148,9 +148,12 @@ def run(*, duration: int = DURATION_SECONDS, rounds: int = 3) -> list[Throughput
     with gunicorn() as base:
         _warm_up(base + action_path)
         _warm_up(base + "/dashboard/", cookie)
+        _warm_up(base + "/healthz")
         pages = [
             ("Owner action page (GET)", base + action_path, None),
             ("Manager dashboard", base + "/dashboard/", cookie),
+            # The ceiling: the same server and middleware around a view that does nothing.
+            ("Health check (/healthz), for reference", base + "/healthz", None),
         ]
         return [
             _median_round(
