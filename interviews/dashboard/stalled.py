@@ -114,22 +114,31 @@ def _half_window_q(today: dt.date) -> Q:
     """Fewer than half of the agreed window's business days left before the deadline day.
 
     With N days agreed, that is when at most ceil(N/2) - 1 = (N - 1) // 2 business days
-    remain after today; the deadline itself may have moved (a manager extended it).
+    remain after today; the deadline itself may have moved (a manager extended it). The
+    cutoff for each window length is one CASE; the latest cutoff alone bounds them all, so
+    an index can find the candidates in one range.
     """
     longest = max(
         settings.MAX_RESPONSE_WINDOW_BUSINESS_DAYS, settings.RESPONSE_WINDOW_BUSINESS_DAYS
     )
-    branches = []
-    for left in range((longest - 1) // 2 + 1):
-        cutoff = calendar.close_of_business(calendar.add_business_days(today, left))
-        lowest, highest = 2 * left + 1, 2 * left + 2
-        window = Q(response_window_days__gte=lowest)
-        if highest < longest:
-            window &= Q(response_window_days__lte=highest)
-        branches.append(window & Q(response_due_at__lte=cutoff))
-    # The latest cutoff bounds them all: one range for an index to find the candidates,
-    # rather than one overlapping scan per branch.
-    return Q(status=Status.AWAITING_OWNER, response_due_at__lte=cutoff) & reduce(or_, branches)
+    cutoffs = [
+        calendar.close_of_business(calendar.add_business_days(today, left))
+        for left in range((longest - 1) // 2 + 1)
+    ]
+    # Windows of 2k + 1 and 2k + 2 days have k business days left at their cutoff.
+    cutoff = Case(
+        *(
+            When(response_window_days__lte=2 * left + 2, then=Value(moment))
+            for left, moment in enumerate(cutoffs[:-1])
+        ),
+        default=Value(cutoffs[-1]),
+        output_field=DateTimeField(),
+    )
+    return Q(
+        status=Status.AWAITING_OWNER,
+        response_window_days__gte=1,
+        response_due_at__lte=cutoffs[-1],
+    ) & Q(response_due_at__lte=cutoff)
 
 
 def rule_filters(now: dt.datetime) -> dict[str, Q]:

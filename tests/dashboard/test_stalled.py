@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from interviews import dashboard, jobs, workflow
+from interviews import calendar, dashboard, jobs, workflow
 from interviews.models import ReasonCategory, Status
 from tests.conftest import TOKYO
 
@@ -63,6 +63,41 @@ def test_a_longer_window_turns_later(clock, file_request):
     assert request.pk not in stalled()
     clock.move_to(tokyo(8))  # Tuesday: four left
     assert request.pk in stalled()
+
+
+def test_every_window_length_turns_when_fewer_than_half_its_days_are_left(
+    clock, file_request, account, settings
+):
+    """For each agreed window, walk the days to the deadline: stalled exactly from the day
+    at most (N - 1) // 2 business days remain after today (weekends and the year end on
+    the way)."""
+    from tests.factories import AccountFactory, CandidateFactory
+
+    clock.move_to(tokyo(14, 10))
+    windows = range(
+        settings.RESPONSE_WINDOW_BUSINESS_DAYS, settings.MAX_RESPONSE_WINDOW_BUSINESS_DAYS + 1
+    )
+    requests = {}
+    for window in windows:
+        customer = AccountFactory(owner=account.owner)
+        requests[window] = file_request(
+            account=customer,
+            candidates=[CandidateFactory(account=customer)],
+            response_window_days=window,
+        )
+    day = dt.date(2026, 12, 14)
+    last = max(calendar.business_date(r.response_due_at) for r in requests.values())
+    while day <= last:
+        clock.move_to(dt.datetime.combine(day, dt.time(12), tzinfo=TOKYO))
+        now_stalled = stalled()
+        for window, request in requests.items():
+            due_day = calendar.business_date(request.response_due_at)
+            if day > due_day:
+                continue
+            left = calendar.business_days_between(day, due_day)
+            expected = left <= (window - 1) // 2
+            assert (request.pk in now_stalled) == expected, (window, day, left)
+        day += dt.timedelta(days=1)
 
 
 def test_deferred_two_or_more_times(clock, file_request, sales):
