@@ -8,6 +8,7 @@ it has set Django up.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import time
 
 
@@ -40,10 +41,20 @@ def send_in_parallel(port: int, processes: int) -> tuple[int, int, float]:
     ]
     for worker in workers:
         worker.start()
-    ready.wait(timeout=120)
-    began = time.perf_counter()
-    outcomes = [results.get(timeout=600) for _ in workers]
-    seconds = time.perf_counter() - began
-    for worker in workers:
-        worker.join(timeout=30)
+    try:
+        ready.wait(timeout=120)
+        began = time.perf_counter()
+        outcomes = []
+        while len(outcomes) < processes:
+            try:
+                outcomes.append(results.get(timeout=5))
+            except queue.Empty:
+                if any(worker.exitcode not in (None, 0) for worker in workers):
+                    raise RuntimeError("a sender process died before finishing") from None
+        seconds = time.perf_counter() - began
+    finally:
+        for worker in workers:
+            worker.join(timeout=30)
+            if worker.is_alive():
+                worker.terminate()
     return sum(sent for sent, _ in outcomes), sum(failed for _, failed in outcomes), seconds

@@ -16,11 +16,12 @@ buffering proxy, where slow clients would otherwise hold a sync worker.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# A fixed default: the host's core count says nothing about a container's share of it, and
+# every worker holds a database connection. Size it with WEB_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

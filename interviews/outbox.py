@@ -10,7 +10,9 @@ Sending never holds a transaction open while talking to SMTP:
 3. record each result with its own conditional UPDATE.
 A process that dies mid-batch leaves its rows `sending`; when the lease expires they go
 back to `pending`. Only the email in flight at the crash can go out twice; nothing is lost
-and nothing already recorded as sent is sent again.
+and nothing already recorded as sent is sent again. (A crash of the database itself can
+also lose its last fraction of a second of recorded outcomes, which are then re-sent: see
+`_no_flush_wait`.)
 
 A temporary failure (server down, 4xx) is retried with backoff until
 NOTIFICATION_RETRY_FOR_HOURS have passed, so an outage delays email and loses none. A
@@ -152,8 +154,8 @@ def is_obsolete(notification: Notification) -> bool:
 def _record(notification: Notification, **fields) -> bool:
     """Record an outcome unless the lease was lost (another worker re-queued the row).
 
-    Each outcome is its own statement, committed at once, so a crash repeats at most the
-    email in flight."""
+    Each outcome is its own statement and transaction, so a crash of the sending process
+    repeats at most the email in flight."""
     return bool(
         Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
             **fields
@@ -179,8 +181,10 @@ def _no_flush_wait() -> Iterator[None]:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
-        except DatabaseError:  # a broken connection is discarded with its settings
-            log.debug("Could not reset synchronous_commit", exc_info=True)
+        except DatabaseError:
+            # Never leave the setting on a connection that later work would reuse.
+            log.warning("Could not reset synchronous_commit; closing the connection", exc_info=True)
+            connection.close()
 
 
 def _classify(exc: BaseException) -> bool:

@@ -302,7 +302,8 @@ class DashboardView(ApiView, GenericAPIView):
                 }
             )
         scope = form.scope()
-        people = dashboard.tables(scope)
+        with dashboard.one_snapshot():
+            people = dashboard.tables(scope)
         board = {
             "scope": scope,
             "total": people.total,

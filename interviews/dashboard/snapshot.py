@@ -22,11 +22,10 @@ from django.db import connection, transaction
 def one_snapshot() -> Iterator[None]:
     starts_transaction = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        # Only the first statement of a transaction may choose its isolation, and a setting
+        # would outlive the block inside a caller's transaction: there the caller's rules apply.
+        if starts_transaction and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                # Only the first statement of a transaction may choose its isolation; inside
-                # a caller's transaction the caller's snapshot rules apply.
-                if starts_transaction:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield

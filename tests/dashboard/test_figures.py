@@ -218,8 +218,17 @@ def test_the_median_of_counted_values_is_exact():
     assert median_of_counts(Counter()) is None
 
 
+@pytest.fixture(params=["Asia/Tokyo", "America/New_York"])
+def business_zone(request, settings):
+    """Tokyo, and a zone whose clocks change (1 November 2026) inside the period."""
+    settings.BUSINESS_TIME_ZONE = request.param
+    if request.param == "America/New_York":
+        settings.BUSINESS_HOLIDAYS_COUNTRY = "US"
+    return request.param
+
+
 @pytest.fixture
-def random_answers(clock, file_request, sales, cs):
+def random_answers(clock, file_request, sales, cs, business_zone):
     """Forty requests filed at random moments of the period (nights, weekends, holidays),
     answered in random ways hours to days later, with windows of 5 to 10 business days."""
     from tests.factories import AccountFactory, CandidateFactory

@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client
 
 from interviews import jobs, workflow
-from interviews.models import EventKind, InterviewRequest, NotificationKind, Status
+from interviews.models import EventKind, InterviewRequest, NotificationKind, ReasonCategory, Status
 from tests.conftest import TOKYO
 from tests.factories import AccountFactory, CandidateFactory
 
@@ -71,6 +71,18 @@ def test_opening_every_link_changes_nothing(client, emailed):
         assert client.head(path).status_code == 200
     assert state(request) == before
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("action", "question"), [("defer", "Why not now?"), ("decline", "Why decline?")]
+)
+def test_reasons_are_one_labelled_group_of_choices(client, emailed, action, question):
+    """Screen readers announce the question with each choice: a fieldset and its legend."""
+    _request, found = emailed
+    page = client.get(found[action]).content.decode()
+    group = page.split(f"<legend>{question}</legend>")[1].split("</fieldset>")[0]
+    assert page.count("<fieldset>") == 1
+    assert group.count('type="radio" name="reason_category"') == len(ReasonCategory.choices)
 
 
 def test_go_ahead_decides_once_and_tells_the_marketer(client, emailed, marketer):
@@ -254,4 +266,4 @@ def test_the_go_ahead_tells_the_marketer_whom_to_contact(client, emailed, market
     client.post(found["owner_go_ahead"], {})
     jobs.process_deadlines()
     (decided,) = sent_to(marketer.email, NotificationKind.DECIDED)
-    assert f"{candidate.name}, {candidate.title} <{candidate.email}>" in decided.body
+    assert f"{candidate.name} ({candidate.title}) <{candidate.email}>" in decided.body

@@ -211,6 +211,24 @@ def test_html_links_stop_at_what_cannot_be_part_of_an_address(text, html):
     assert linkify(text) == html
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The piece: https://example.jp/blog/顧客インタビュー (published)",
+        "https://例え.jp/case-study?lang=ja&x=1",
+        "Ask tanaka@customer.example or see https://relay.example/requests/7/",
+    ],
+)
+def test_html_links_addresses_with_any_characters_as_urlize_does(text):
+    """A published piece may live at a Japanese address: the link must reach it."""
+    from django.utils.html import urlize
+
+    from interviews.templatetags.email_html import linkify
+
+    assert linkify(text) == urlize(text, nofollow=True, autoescape=True)
+    assert "%E9%A1%A7" in linkify(text) or "顧客" not in text
+
+
 def test_titles_are_bracketed_the_readers_way(every_kind):
     language, sent = every_kind
     message = next(m for m in sent if kind_of(m) == "new_request")
