@@ -281,7 +281,7 @@ class StalledRow:
     @property
     def since_label(self) -> str:
         """ "since 20 Nov 2026", in the reader's language and time zone (built here rather
-        than in the template: fifty of them were a fifth of the page's rendering)."""
+        than in the template: fifty of them were a sixth of the page's rendering)."""
         day = formats.date_format(timezone.localtime(self.since), "DATE_FORMAT")
         return gettext("since %(date)s") % {"date": day}
 
