@@ -19,6 +19,7 @@ from django.db import connection
 
 from interviews import calendar
 from interviews.dashboard import Scope, one_snapshot
+from interviews.dashboard.figures import COUNTS, after_close
 from interviews.dashboard.stalled import DEFERRALS_STALLED, idle_cutoff
 from interviews.models import OPEN_STATUSES
 
@@ -198,18 +199,8 @@ GROUP BY e.kind, e.details ->> 'reason_category'
 """
 
 STATEMENTS = (PEOPLE, STALLED, TREND)
-COUNT_NAMES = (
-    "open",
-    "pending",
-    "overdue",
-    "filed",
-    "decided",
-    "switched",
-    "scheduled",
-    "completed",
-    "deferrals",
-    "declines",
-)
+# The PEOPLE statement's count columns come in the order the page names them.
+COUNT_NAMES = COUNTS
 
 
 def parameters(scope: Scope, *, limit: int = 50, weeks: int = 12) -> dict:
@@ -228,9 +219,6 @@ def parameters(scope: Scope, *, limit: int = 50, weeks: int = 12) -> dict:
         for left in range((longest - 1) // 2 + 1)
     ]
     tz = calendar.business_tz()
-    after_close = dt.timedelta(hours=24) - (
-        dt.datetime.combine(dt.date.min, settings.CLOSE_OF_BUSINESS) - dt.datetime.min
-    )
     # The answers' days, placed by a binary search among local midnights (as the page does).
     answer_first = scope.start - dt.timedelta(days=2)
     answer_days = running[(answer_first - first).days :][
@@ -254,7 +242,7 @@ def parameters(scope: Scope, *, limit: int = 50, weeks: int = 12) -> dict:
         "first": first,
         "today": today,
         "today_start": dt.datetime.combine(today, dt.time(0), tzinfo=tz),
-        "after_close": after_close,
+        "after_close": after_close(),
         "half": half,
         "half_last": len(half) - 1,
         "deferrals": DEFERRALS_STALLED,

@@ -222,7 +222,7 @@ def responses(scope: Scope) -> dict[int, Responses]:
     return result
 
 
-def _after_close() -> dt.timedelta:
+def after_close() -> dt.timedelta:
     """What is left of the day after close of business: added to a moment, it moves an
     arrival after close to the next day."""
     return dt.timedelta(hours=24) - (
@@ -262,7 +262,7 @@ def _counted_in_sql(answered: QuerySet, scope: Scope) -> dict[int, Responses]:
             - (%s::int[])[width_bucket({table}."created_at" + %s, %s::timestamptz[])]
             - 1
         )""",
-        [running, midnights, running, _after_close(), midnights],
+        [running, midnights, running, after_close(), midnights],
         output_field=IntegerField(),
     )
     rows = _driver_rows(
@@ -295,7 +295,7 @@ def _counted_by_day_pairs(answered: QuerySet) -> dict[int, Responses]:
     grouped = _driver_rows(
         answered.values_list(
             "owner_at_filing_id",
-            _local_day(ExpressionWrapper(F("created_at") + _after_close(), DateTimeField())),
+            _local_day(ExpressionWrapper(F("created_at") + after_close(), DateTimeField())),
             _local_day(F("owner_responded_at")),
             "response_window_days",
             ExpressionWrapper(decided_q(), output_field=BooleanField()),
