@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from bench.senders import send_in_parallel
 from bench.smtp_sink import SinkProcess
-from interviews import outbox
 from interviews.models import (
     InterviewRequest,
     Notification,
@@ -20,6 +19,7 @@ from interviews.models import (
     NotificationStatus,
     Status,
 )
+from interviews.notifications import outbox
 
 # A Celery worker runs as many sender processes as the machine has cores by default.
 WORKER_PROCESSES = 2

@@ -18,7 +18,7 @@ def _send_all(port: int, ready, results) -> None:
     django.setup()
     from django.test import override_settings
 
-    from interviews import outbox
+    from interviews.notifications import outbox
 
     ready.wait()  # every sender set up: they start together
     with override_settings(

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from interviews import jobs, outbox
+from interviews import jobs
+from interviews.notifications import outbox
 
 
 @never_cache

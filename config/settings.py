@@ -250,7 +250,7 @@ if env.str("EMAIL_URL", default=""):
 elif DEBUG:
     # No mail server configured: keep every message in var/mailbox (readable at
     # /dev/mailbox/ while DEBUG is on) and echo it to the console.
-    EMAIL_BACKEND = "interviews.devmailbox.DevMailboxBackend"
+    EMAIL_BACKEND = "interviews.notifications.devmailbox.DevMailboxBackend"
 else:
     raise ImproperlyConfigured(
         "EMAIL_URL must be set when DEBUG is off (e.g. smtp://user:password@mail.example.com:587"

@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from interviews import outbox
 from interviews.models import (
     Candidate,
     InterviewRequest,
@@ -13,6 +12,7 @@ from interviews.models import (
     NotificationStatus,
     RequestEvent,
 )
+from interviews.notifications import outbox
 
 
 @admin.register(Candidate)

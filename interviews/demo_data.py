@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Department, Language, User
-from interviews import calendar, digest, workflow
+from interviews import calendar, workflow
 from interviews.models import (
     Candidate,
     InterviewRequest,
@@ -39,6 +39,7 @@ from interviews.models import (
     ReasonCategory,
     RequestEvent,
 )
+from interviews.notifications import digest
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - printed on the console; it is a demo
 

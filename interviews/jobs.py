@@ -14,7 +14,8 @@ import logging
 from django.core.cache import cache
 from django.utils import timezone
 
-from interviews import outbox, workflow
+from interviews import workflow
+from interviews.notifications import outbox
 
 log = logging.getLogger(__name__)
 

@@ -39,6 +39,15 @@ class ActionLink:
     version: int
 
 
+def absolute_url(path: str) -> str:
+    """A path of ours as a full URL, for places outside the browser (email, Slack)."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def request_url(request: InterviewRequest) -> str:
+    return absolute_url(reverse("request_detail", args=[request.pk]))
+
+
 def make_token(request: InterviewRequest, recipient: User) -> str:
     payload = {"r": request.pk, "u": recipient.pk, "v": request.version}
     return signing.dumps(payload, salt=SALT, compress=False)
@@ -48,7 +57,7 @@ def action_url(
     request: InterviewRequest, recipient: User, action: str, *, token: str | None = None
 ) -> str:
     token = token or make_token(request, recipient)
-    return settings.SITE_URL + reverse("action_link", args=[token, action])
+    return absolute_url(reverse("action_link", args=[token, action]))
 
 
 def action_urls(request: InterviewRequest, recipient: User) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Interview candidates, requests, their timeline and the notification outbox.
 
-Nothing outside `interviews/workflow.py` (and the sweeps in `interviews/jobs.py`, which
-apply the same rules to batches) writes `InterviewRequest.status`.
+Nothing outside `interviews/workflow/` (whose sweeps apply the same rules to batches)
+writes `InterviewRequest.status`.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from interviews.lifecycle import TRANSITIONS
 from interviews.models import InterviewRequest, Outreach
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def can_manage(user: User) -> bool:
     return is_manager(user)
 
 
-# Which check guards each workflow action (keys of workflow.TRANSITIONS that people do).
+# Which check guards each workflow action (keys of lifecycle.TRANSITIONS that people do).
 _ACTION_CHECKS = {
     "owner_will_reach_out": can_decide,
     "owner_go_ahead": can_decide,
@@ -108,8 +109,6 @@ def allowed_actions(user: User, request: InterviewRequest) -> frozenset[str]:
 
     Pages show exactly these; the workflow checks the same rules again on submit.
     """
-    from interviews.workflow import TRANSITIONS
-
     return frozenset(
         action
         for action, check in _ACTION_CHECKS.items()

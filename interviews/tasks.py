@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from interviews import digest, jobs, outbox
+from interviews import jobs
+from interviews.notifications import digest, outbox
 
 
 @shared_task(name="interviews.tasks.process_deadlines", ignore_result=True)

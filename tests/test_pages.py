@@ -77,13 +77,13 @@ def test_home_query_count_does_not_grow_with_rows(
 
 
 def test_dev_mailbox_shows_sent_email_only_in_debug(client, clock, file_request, settings):
-    settings.EMAIL_BACKEND = "interviews.devmailbox.DevMailboxBackend"
+    settings.EMAIL_BACKEND = "interviews.notifications.devmailbox.DevMailboxBackend"
     file_request()
     jobs.process_deadlines()
     settings.DEBUG = True
     listing = client.get(reverse("dev_mailbox")).content.decode()
     assert "Interview request for Acme KK" in listing
-    from interviews import devmailbox
+    from interviews.notifications import devmailbox
 
     (stored,) = devmailbox.list_mail()
     detail = client.get(reverse("dev_mailbox_message", args=[stored.id]))

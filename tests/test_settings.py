@@ -251,7 +251,7 @@ def test_nothing_set_gives_the_demo_configuration(startup, case):
     assert database["NAME"] == str(outcome.var_dir / "interview_relay.sqlite3")
     assert settings["CELERY_BROKER_URL"] == "memory://localhost/"
     assert settings["CELERY_TASK_ALWAYS_EAGER"] is True
-    assert settings["EMAIL_BACKEND"] == "interviews.devmailbox.DevMailboxBackend"
+    assert settings["EMAIL_BACKEND"] == "interviews.notifications.devmailbox.DevMailboxBackend"
     assert settings["DEV_MAILBOX_DIR"] == str(outcome.var_dir / "mailbox")
     assert settings["SECRET_KEY"]
     assert "localhost" in settings["ALLOWED_HOSTS"]

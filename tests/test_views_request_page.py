@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from interviews import emails, jobs, workflow
+from interviews import jobs, links, workflow
 from interviews.models import (
     Comment,
     EventKind,
@@ -163,7 +163,7 @@ def test_the_comment_email_quotes_it_and_replies_go_to_its_author(clock, request
     assert message.subject == "Mai Marketer commented on the interview request for Acme KK"
     assert message.to == [sales.email] and message.reply_to == [marketer.email]
     assert "Line one\nLine <two>" in message.body
-    assert emails.request_url(request_) in message.body
+    assert links.request_url(request_) in message.body
     html = message.alternatives[0][0]
     assert "Line &lt;two&gt;" in html
     # Every email ends with the link to how requests work.

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from interviews import calendar_files
+from interviews.notifications import calendar_files
 from interviews.views.requests import visible_request
 
 

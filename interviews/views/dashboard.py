@@ -17,9 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from interviews import calendar, dashboard, digest, permissions
-from interviews.emails import absolute_url
+from interviews import calendar, dashboard, permissions
 from interviews.forms.dashboard import DashboardFilterForm
+from interviews.links import absolute_url
+from interviews.notifications import digest
 from interviews.templatetags.dashboard_format import days_value, percent
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
-from interviews import devmailbox
+from interviews.notifications import devmailbox
 
 _LOOPBACK = {"127.0.0.1", "::1"}
 

@@ -11,14 +11,13 @@ Callers use this package's names (`workflow.request_defer(...)`); the modules be
 are split by concern.
 """
 
+from interviews.lifecycle import CLEARED_DEADLINES, TRANSITIONS
 from interviews.workflow.accounts import (
     account_clear_sensitive,
     account_mark_sensitive,
     can_mark_sensitive,
 )
 from interviews.workflow.base import (
-    CLEARED_DEADLINES,
-    TRANSITIONS,
     overdue_q,
     reminder_due_q,
     wake_due_q,

@@ -1,5 +1,5 @@
-"""What every transition shares: the transition table, the rules the sweeps apply to
-batches, locking and the checks, and writing events and notifications."""
+"""What every transition shares: the rules the sweeps apply to batches, locking and the
+checks, and writing events and notifications (the table itself is `interviews.lifecycle`)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from interviews import calendar, outbox
+from interviews import calendar
 from interviews.errors import (
     InvalidInput,
     InvalidTransition,
     NotAllowed,
     StaleVersion,
 )
+from interviews.lifecycle import CLEARED_DEADLINES, TRANSITIONS
 from interviews.models import (
     CLOSED_STATUSES,
-    OPEN_STATUSES,
     WAITING_ON_OWNER_STATUSES,
     InterviewRequest,
     Notification,
@@ -29,29 +29,10 @@ from interviews.models import (
     RequestEvent,
     Status,
 )
+from interviews.workflow import team_channels
+from interviews.workflow.queueing import queue_notifications
 
 REASON_MAX_LENGTH = 2000
-
-# The allowed transitions, visible in one place; each function below checks its row.
-TRANSITIONS: dict[str, tuple[Status, ...]] = {
-    "owner_will_reach_out": (Status.AWAITING_OWNER,),
-    "owner_go_ahead": (Status.AWAITING_OWNER,),
-    "defer": (Status.AWAITING_OWNER,),
-    "decline": (Status.AWAITING_OWNER,),
-    "switch_overdue": WAITING_ON_OWNER_STATUSES,
-    "wake": (Status.DEFERRED,),
-    "schedule": (Status.OWNER_OUTREACH, Status.MARKETING_OUTREACH),
-    "customer_declined": (Status.OWNER_OUTREACH, Status.MARKETING_OUTREACH),
-    "complete": (Status.SCHEDULED,),
-    "cancel": OPEN_STATUSES,
-    "extend_deadline": WAITING_ON_OWNER_STATUSES,
-    "reassign_owner": (Status.AWAITING_OWNER, Status.DEFERRED, Status.OWNER_OUTREACH),
-    "force_switch": (Status.AWAITING_OWNER, Status.DEFERRED, Status.OWNER_OUTREACH),
-    # Not a transition: the marketer may change what they asked for until the owner
-    # answers (the owner should decide on what they will actually be asked).
-    "edit": (Status.AWAITING_OWNER,),
-}
-
 
 # --- Rules shared by the per-request functions and the sweeps ----------------------------
 
@@ -79,14 +60,6 @@ def window_fields(start: dt.datetime, business_days: int) -> dict[str, Any]:
         "reminders_sent": 0,
         "next_reminder_at": calendar.next_reminder_after(start, due, start),
     }
-
-
-CLEARED_DEADLINES: dict[str, Any] = {
-    "response_due_at": None,
-    "next_reminder_at": None,
-    "deferred_until": None,
-    "wake_at": None,
-}
 
 
 # --- Small helpers ---------------------------------------------------------------------
@@ -195,20 +168,15 @@ def _notification(
 
 
 def _queue(notifications: Iterable[Notification]) -> None:
-    notifications = list(notifications)
-    if notifications:
-        created = Notification.objects.bulk_create(notifications)
-        outbox.send_after_commit([n.pk for n in created])
+    queue_notifications(notifications)
 
 
 def _team_channels(
     kind: str, request: InterviewRequest, event: RequestEvent, now: dt.datetime
 ) -> None:
     """Tell the teams of the marketer and the owner in their Slack channels, if they have one."""
-    from interviews import slack
-
     _queue(
-        slack.notifications_for(
+        team_channels.notifications_for(
             kind=kind,
             requests=[
                 (request.pk, request.version, request.requested_by_id, request.owner_id, event.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OWNER_DEPARTMENTS, User
 from interviews import calendar, permissions
 from interviews.errors import InvalidInput
+from interviews.lifecycle import CLEARED_DEADLINES
 from interviews.models import (
     EventKind,
     InterviewRequest,
@@ -19,7 +20,6 @@ from interviews.models import (
     Status,
 )
 from interviews.workflow.base import (
-    CLEARED_DEADLINES,
     _begin,
     _clean_reason,
     _notify,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, User
 from interviews import calendar, permissions
 from interviews.errors import InvalidInput
+from interviews.lifecycle import CLEARED_DEADLINES
 from interviews.models import (
     EventKind,
     InterviewRequest,
@@ -20,7 +21,6 @@ from interviews.models import (
 )
 from interviews.workflow.accounts import account_mark_sensitive
 from interviews.workflow.base import (
-    CLEARED_DEADLINES,
     _begin,
     _clean_category,
     _clean_reason,

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from interviews import permissions
+from interviews.lifecycle import TRANSITIONS
 from interviews.models import OPEN_STATUSES, EventKind, InterviewRequest, NotificationKind
-from interviews.workflow.base import TRANSITIONS, _lock, _notify, _now, _record, _require
+from interviews.workflow.base import _lock, _notify, _now, _record, _require
 from interviews.workflow.manager import request_reassign_owner
 
 

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from interviews import calendar, slack
+from interviews import calendar
 from interviews.errors import InvalidTransition
+from interviews.lifecycle import CLEARED_DEADLINES, TRANSITIONS
 from interviews.models import (
     EventKind,
     InterviewRequest,
@@ -25,9 +26,8 @@ from interviews.models import (
     RequestEvent,
     Status,
 )
+from interviews.workflow import team_channels
 from interviews.workflow.base import (
-    CLEARED_DEADLINES,
-    TRANSITIONS,
     _notification,
     _now,
     _queue,
@@ -137,7 +137,7 @@ def switch_overdue_batch(
                     payload={"was": row["status"]},
                 )
             )
-    notifications += slack.notifications_for(
+    notifications += team_channels.notifications_for(
         kind=NotificationKind.SWITCHED_MARKETER,
         requests=[
             (row["id"], event.version, row["requested_by_id"], row["owner_id"], event.pk)

@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from accounts.models import Department, User
 from config.celery import app as celery_app
-from interviews import digest, emails, jobs
+from interviews import jobs
 from interviews.models import Notification, NotificationKind, NotificationStatus
+from interviews.notifications import digest, emails
 from tests.conftest import TOKYO
 from tests.factories import UserFactory
 

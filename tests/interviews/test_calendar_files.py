@@ -69,7 +69,7 @@ def test_no_file_before_an_interview_is_scheduled(client, clock, file_request, m
 
 
 def test_a_rescheduled_interview_updates_the_same_entry(scheduled):
-    from interviews import calendar_files
+    from interviews.notifications import calendar_files
 
     first = event_of(calendar_files.interview_event(scheduled))
     scheduled.version += 1

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from interviews import jobs, outbox, workflow
+from interviews import jobs, workflow
 from interviews.models import Notification, NotificationKind
+from interviews.notifications import outbox
 from tests.conftest import TOKYO
 from tests.factories import AccountFactory, CandidateFactory
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from interviews import jobs, outbox, workflow
+from interviews import jobs, workflow
 from interviews.models import (
     EventKind,
     InterviewRequest,
@@ -18,6 +18,7 @@ from interviews.models import (
     RequestEvent,
     Status,
 )
+from interviews.notifications import outbox
 from tests.conftest import TOKYO
 from tests.factories import AccountFactory, CandidateFactory
 from tests.smtp_sink import SmtpSink

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.db import DatabaseError
 
-from interviews import emails, jobs, outbox, workflow
+from interviews import jobs, workflow
 from interviews.models import Notification, NotificationKind, NotificationStatus, Status
+from interviews.notifications import emails, outbox
 from tests import flaky_mail
 from tests.conftest import TOKYO
 from tests.factories import AccountFactory, CandidateFactory

@@ -36,7 +36,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Department
-from interviews import digest, jobs, links, workflow
+from interviews import jobs, links, workflow
+from interviews.notifications import digest
 from tests.factories import AccountFactory, CandidateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Department
-from interviews import jobs, outbox, workflow
+from interviews import jobs, workflow
 from interviews.models import Notification, NotificationStatus
+from interviews.notifications import outbox
 from tests.factories import AccountFactory, CandidateFactory, UserFactory
 from tests.smtp_sink import SmtpSink, _Handler
 

@@ -23,8 +23,9 @@ from django.db import close_old_connections, connection
 from django.db.models import Count
 
 from accounts.models import User
-from interviews import demo_data, devmailbox, jobs
+from interviews import demo_data, jobs
 from interviews.models import InterviewRequest, Notification, NotificationStatus, Status
+from interviews.notifications import devmailbox
 
 log = logging.getLogger(__name__)
 

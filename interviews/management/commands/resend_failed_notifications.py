@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from interviews import outbox
 from interviews.models import Notification, NotificationStatus
+from interviews.notifications import outbox
 
 
 class Command(BaseCommand):

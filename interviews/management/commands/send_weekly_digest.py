@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from interviews.digest import send_weekly_digest
+from interviews.notifications.digest import send_weekly_digest
 
 
 class Command(BaseCommand):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from interviews.links import request_url
 from interviews.models import InterviewRequest
 
 INTERVIEW_LENGTH = dt.timedelta(hours=1)
@@ -19,8 +20,6 @@ INTERVIEW_LENGTH = dt.timedelta(hours=1)
 def interview_event(request: InterviewRequest, *, language: str | None = None) -> bytes:
     """The .ics file for a request's interview. The UID stays the same for the request,
     and the SEQUENCE follows its version, so a rescheduled interview updates the entry."""
-    from interviews.emails import request_url
-
     if request.interview_at is None:
         raise ValueError("This request has no interview date.")
     with translation.override(language or settings.LANGUAGE_CODE):

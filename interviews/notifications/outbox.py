@@ -1,7 +1,8 @@
 """Sending the notification outbox.
 
-Rows are written by the workflow in the same transaction as the change. After commit a
-task is enqueued to send them; if the broker is down the rows wait for the minute job.
+Rows are written by the workflow in the same transaction as the change. After commit the
+workflow asks a worker to send them (`interviews.workflow.queueing`); if the broker is
+down the rows wait for the minute job.
 
 Sending never holds a transaction open while talking to SMTP:
 1. claim a small batch in a short transaction (SKIP LOCKED), marking the rows `sending`
@@ -43,11 +44,9 @@ from interviews.models import (
     NotificationStatus,
     Status,
 )
+from interviews.notifications import emails, slack
 
 log = logging.getLogger(__name__)
-
-# Celery chunks: one task sends up to this many rows.
-ENQUEUE_CHUNK = 200
 
 # Emails that ask the owner to act make no sense once the request stopped waiting for them
 # (a mail server down through the deadline must not deliver "please answer" afterwards).
@@ -60,28 +59,6 @@ _STILL_WAITING = {
 
 class PermanentFailure(Exception):
     """Retrying will not help (rejected recipient, an email that cannot be rendered)."""
-
-
-def send_after_commit(ids: Sequence[int]) -> None:
-    ids = list(ids)
-    if ids:
-        transaction.on_commit(lambda: enqueue(ids))
-
-
-def enqueue(ids: Sequence[int]) -> None:
-    """Hand ids to a worker. Never raises: the rows are safe in the outbox either way."""
-    from interviews.tasks import send_notifications
-
-    for start in range(0, len(ids), ENQUEUE_CHUNK):
-        chunk = list(ids[start : start + ENQUEUE_CHUNK])
-        try:
-            send_notifications.delay(chunk)
-        except Exception:  # the broker is down or refused: the minute job will send them
-            log.warning(
-                "Could not enqueue %d notification(s); the minute job will send them.",
-                len(chunk),
-                exc_info=True,
-            )
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -228,17 +205,15 @@ class _Mailer:
             self.connection = None
 
 
-def _deliver(notification: Notification, mailer: _Mailer, build_message) -> None:
+def _deliver(notification: Notification, mailer: _Mailer) -> None:
     if notification.channel == Channel.SLACK:
-        from interviews import slack
-
         try:
             slack.post(notification)
         except slack.SlackRejected as exc:
             raise PermanentFailure(str(exc)) from exc
         return
     try:
-        message = build_message(notification)
+        message = emails.build_message(notification)
     except Exception as exc:
         raise PermanentFailure(f"cannot render the email: {exc!r}") from exc
     mailer.send(message)
@@ -251,8 +226,6 @@ def send_pending(
 
     Returns (sent, failed attempts). Emails that no longer apply are marked obsolete.
     """
-    from interviews.emails import build_message
-
     now = now or timezone.now()
     limit = limit or settings.NOTIFICATION_BATCH_SIZE
     release_expired_leases(now)
@@ -267,7 +240,7 @@ def send_pending(
                         _record(notification, status=NotificationStatus.OBSOLETE)
                         continue
                     try:
-                        _deliver(notification, mailer, build_message)
+                        _deliver(notification, mailer)
                     except Exception as exc:
                         _failed(notification, exc, now)
                         failed += 1

@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from interviews import calendar_files, links, presenters
+from interviews import links, presenters
+from interviews.links import absolute_url, request_url
 from interviews.models import (
     WAITING_ON_OWNER_STATUSES,
     Comment,
@@ -26,20 +27,13 @@ from interviews.models import (
     NotificationKind,
     ReasonCategory,
 )
+from interviews.notifications import calendar_files, digest
 
 # Emails that ask the owner for an answer carry one signed link per answer.
 _ASKS_OWNER = {NotificationKind.NEW_REQUEST, NotificationKind.WOKE}
 
 # Who a reply should reach: the marketer for what goes to owners, and the other way round.
 _TO_MARKETER = {NotificationKind.DECIDED, NotificationKind.SWITCHED_MARKETER}
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def request_url(request: InterviewRequest) -> str:
-    return absolute_url(reverse("request_detail", args=[request.pk]))
 
 
 def _recipient_zone(notification: Notification) -> zoneinfo.ZoneInfo:
@@ -90,8 +84,6 @@ def _context(notification: Notification) -> dict[str, Any]:
         )
         context["requests"] = [(r, request_url(r), _answers(r, notification)) for r in requests]
     if notification.kind == NotificationKind.WEEKLY_DIGEST:
-        from interviews import digest  # imported here: the digest uses this module's helpers
-
         context.update(digest.email_context(notification))
     return context
 

@@ -4,8 +4,8 @@ the most overdue requests, by email every Monday morning.
 `send_weekly_digest` queues one `Notification` per manager per ISO week; its unique key
 (`weekly_digest:<manager id>:<ISO year>-W<week>`) makes a second run, or two at once,
 queue nothing more. The figures are computed when the email is rendered (see
-`email_context`, called by `interviews.emails`), so a digest that waited in the outbox is
-still current. Every digest carries a signed one-click unsubscribe link and the
+`email_context`, called by `interviews.notifications.emails`), so a digest that waited in
+the outbox is still current. Every digest carries a signed one-click unsubscribe link and the
 `List-Unsubscribe` headers (RFC 2369, RFC 8058).
 """
 
@@ -23,9 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from interviews import calendar, dashboard, outbox
+from interviews import calendar, dashboard
 from interviews.dashboard.scope import DEFAULT_PERIOD_DAYS
+from interviews.links import absolute_url, request_url
 from interviews.models import Notification, NotificationKind, NotificationStatus
+from interviews.workflow.queueing import send_after_commit
 
 UNSUBSCRIBE_SALT = "interviews.digest-unsubscribe.v1"
 STALLED_IN_DIGEST = 10
@@ -51,8 +53,6 @@ def read_unsubscribe_token(token: str) -> User | None:
 
 
 def unsubscribe_url(user: User) -> str:
-    from interviews.emails import absolute_url
-
     return absolute_url(reverse("digest_unsubscribe", args=[unsubscribe_token(user)]))
 
 
@@ -140,7 +140,7 @@ def send_weekly_digest(*, now: dt.datetime | None = None) -> list[int]:
             unique_key__in=[n.unique_key for n in new], status=NotificationStatus.PENDING
         ).values_list("pk", flat=True)
     )
-    outbox.send_after_commit(ids)
+    send_after_commit(ids)
     return ids
 
 
@@ -166,8 +166,6 @@ def build_digest(
     recipient: User, payload: dict[str, Any], *, now: dt.datetime | None = None
 ) -> Digest:
     """The digest's content, computed now for the period and team it was queued for."""
-    from interviews.emails import absolute_url
-
     now = now or timezone.now()
     try:
         start = dt.date.fromisoformat(payload["start"])
@@ -199,7 +197,6 @@ def build_digest(
 
 def email_context(notification: Notification) -> dict[str, Any]:
     """What `templates/emails/weekly_digest/` needs, and the unsubscribe headers."""
-    from interviews.emails import request_url
 
     digest = build_digest(notification.recipient, notification.payload)
     url = unsubscribe_url(notification.recipient)

@@ -1,0 +1,61 @@
+"""Team channels: a short message in Slack when one of a team's requests is filed,
+switches to marketing or is completed.
+
+A team is a manager and the people who report to them; the manager's
+`slack_webhook_url` is the team's channel. Messages go through the outbox like email
+(rows written with the change by `interviews.workflow.team_channels`, sent after commit,
+retried with backoff), so a Slack outage never blocks or breaks the workflow and never
+posts twice.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from interviews.links import request_url
+from interviews.models import Notification
+
+TIMEOUT_SECONDS = 5
+
+
+class SlackRejected(Exception):
+    """Slack said no for good (unknown or revoked webhook, bad payload)."""
+
+
+def message_text(notification: Notification) -> str:
+    request = notification.request
+    with (
+        translation.override(notification.recipient.language),
+        timezone.override(notification.recipient.time_zone),
+    ):
+        return " ".join(
+            render_to_string(
+                f"slack/{notification.kind}.txt",
+                {"request": request, "url": request_url(request), "site_url": settings.SITE_URL},
+            ).split()
+        )
+
+
+def post(notification: Notification) -> None:
+    """Send one message. Raises SlackRejected for a permanent refusal (4xx but 429);
+    anything else (timeouts, 5xx, 429) is temporary and retried by the outbox."""
+    body = json.dumps({"text": message_text(notification)}).encode()
+    url = notification.recipient.slack_webhook_url
+    if not url.startswith(("https://", "http://")):
+        raise SlackRejected("The team webhook URL is not an http(s) URL.")
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            response.read()
+    except urllib.error.HTTPError as error:
+        if 400 <= error.code < 500 and error.code != 429:
+            raise SlackRejected(f"Slack answered {error.code}: {error.reason}") from error
+        raise
