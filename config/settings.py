@@ -150,6 +150,8 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
         f"Environment variable LANGUAGE_CODE={LANGUAGE_CODE!r} is not supported: use en or ja."
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates with the weekday and minutes, in each language's own order (config/formats/).
+FORMAT_MODULE_PATH = "config.formats"
 TIME_ZONE = env_timezone("TIME_ZONE", "Asia/Tokyo")
 USE_I18N = True
 USE_TZ = True

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from interviews import calendar, permissions
+from interviews import calendar, dates, permissions
 from interviews.models import EventKind, InterviewRequest, ReasonCategory, RequestEvent, Status
 
 if TYPE_CHECKING:
@@ -48,17 +48,11 @@ def join_list(items: Iterable[Any]) -> str:
 
 
 def _date(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return formats.date_format(value, "DATE_FORMAT")
+    return dates.day(value)
 
 
 def _datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return dates.moment(value)
 
 
 # Event details store dates as ISO strings under these keys.

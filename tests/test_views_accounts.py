@@ -53,7 +53,7 @@ def test_account_page_shows_owner_history_and_people(client, history, marketer, 
     assert "Tanaka Hanako" in html and "Yamada Taro" in html
     assert f'href="{reverse("candidate_detail", args=[other.pk])}"' in html
     # Interviewed today: the cooldown is explained and no new request is offered.
-    assert "next request from Feb. 28, 2027" in html
+    assert "next request from Sun, Feb 28, 2027" in html
     assert "None: requests may be filed." in html
 
 
@@ -63,7 +63,7 @@ def test_account_page_shows_the_sensitive_period(client, clock, marketer, accoun
     account.save()
     client.force_login(marketer)
     html = client.get(account_url(account)).content.decode()
-    assert "Sensitive until Dec. 24, 2026" in html and "Renewal talks" in html
+    assert "Sensitive until Thu, Dec 24" in html and "Renewal talks" in html
 
 
 def test_an_account_without_obstacles_offers_a_new_request(client, clock, marketer, account):
@@ -104,7 +104,7 @@ def test_candidate_page_lists_their_requests(client, history, marketer, candidat
     html = response.content.decode()
     assert response.status_code == 200
     assert "Tanaka Hanako" in html and "CIO" in html and "The ledger story" in html
-    assert "Nov. 30, 2026" in html  # last interviewed
+    assert "Mon, Nov 30" in html  # last interviewed
 
 
 def test_candidate_of_someone_elses_account_is_404(client, clock, cs, candidate):

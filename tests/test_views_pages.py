@@ -33,8 +33,8 @@ def test_how_it_works_is_public_and_states_the_live_settings(client, settings):
         "up to 15 business days, never less",
         "public holidays of Japan (JP)",
         "The company is also closed on December 31",
-        "6 p.m. (Asia/Tokyo)",
-        "at 9 a.m., 3 business day(s) before the deadline day, and on the morning of the last day",
+        "6:00 PM (Asia/Tokyo)",
+        "at 9:00 AM, 3 business day(s) before the deadline day, and on the morning of the last day",
         "within 7 business days",
         "up to 45 days ahead",
         "at most 3 times",
@@ -76,7 +76,7 @@ def test_how_it_works_lists_stay_english_in_english(client, settings):
     settings.REMINDER_BUSINESS_DAYS_BEFORE = [1, 3, 0]
     settings.BUSINESS_EXTRA_CLOSED_DAYS = [(1, 2), (12, 31)]
     text = _text(client.get(HOW, HTTP_ACCEPT_LANGUAGE="en"))
-    assert "at 9 a.m., 3, 1 business day(s) before the deadline day" in text
+    assert "at 9:00 AM, 3, 1 business day(s) before the deadline day" in text
     assert "The company is also closed on January 2, December 31." in text
 
 

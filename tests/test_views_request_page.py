@@ -76,7 +76,7 @@ def test_the_page_shows_everything_about_the_request(client, request_, marketer)
         "For the spring campaign.",
         "5 business days",
         "What happens next",
-        "Sato Sales has 5 business days left to answer (until Dec. 7, 2026, 6 p.m.).",
+        "Sato Sales has 5 business days left to answer (until Mon, Dec 7, 6:00 PM).",
     ):
         assert text in html, text
     assert f'href="{reverse("account_detail", args=[request_.account_id])}"' in html
@@ -117,7 +117,7 @@ def test_the_timeline_shows_deferral_date_and_reason_label(client, request_, mar
     html = html_of(client, request_)
     timeline = html[html.index('id="timeline"') :]
     assert "Deferred" in timeline and "Sato Sales" in timeline
-    assert "<dt>Until</dt><dd>Dec. 20, 2026</dd>" in timeline
+    assert "<dt>Until</dt><dd>Sun, Dec 20</dd>" in timeline
     assert "<dt>Reason</dt><dd>Bad timing</dd>" in timeline
     assert "End of the fiscal year." in timeline
     assert "(Waiting for the owner → Deferred by the owner)" in timeline
@@ -243,7 +243,7 @@ def test_the_requester_edits_and_the_owner_is_told_what_changed(
     message = next(m for m in mail.outbox if "changed" in m.subject)
     assert message.to == [sales.email]
     assert "What changed: Topic, People to interview" in message.body
-    assert "Your deadline stays the same: please answer by Dec. 7, 2026, 6 p.m." in message.body
+    assert "Your deadline stays the same: please answer by Mon, Dec 7, 6:00 PM" in message.body
     timeline = html_of(client, request_).split('id="timeline"')[1]
     assert "Request edited" in timeline and "Topic, People to interview" in timeline
 
@@ -413,7 +413,7 @@ def test_schedule_in_the_users_time_zone(client, outreach, marketer, sales):
     assert outreach.interview_at == dt.datetime(2026, 12, 9, 15, 0, tzinfo=TOKYO)
     assert outreach.interview_participants == "Tanaka Hanako; Mai Marketer"
     html = html_of(client, outreach)
-    assert "Dec. 9, 2026, 6 a.m." in html
+    assert "Wed, Dec 9, 6:00 AM" in html
     assert '<a href="https://meet.example.com/abc"' in html
     assert Notification.objects.filter(kind="scheduled", recipient=sales).exists()
 

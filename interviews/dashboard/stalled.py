@@ -37,12 +37,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from interviews import calendar
+from interviews import calendar, dates
 from interviews.dashboard.days import BusinessDayIndex, business_dates
 from interviews.dashboard.scope import Scope, day_start
 from interviews.models import InterviewRequest, Status
@@ -282,8 +281,7 @@ class StalledRow:
     def since_label(self) -> str:
         """ "since 20 Nov 2026", in the reader's language and time zone (built here rather
         than in the template: fifty of them were a sixth of the page's rendering)."""
-        day = formats.date_format(timezone.localtime(self.since), "DATE_FORMAT")
-        return gettext("since %(date)s") % {"date": day}
+        return gettext("since %(date)s") % {"date": dates.day(self.since)}
 
     @property
     def status_label(self) -> str:

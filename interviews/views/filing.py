@@ -14,12 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Account
-from interviews import permissions, selectors, workflow
+from interviews import dates, permissions, selectors, workflow
 from interviews.errors import NotAllowed, PolicyViolation, WorkflowError
 from interviews.forms.common import add_workflow_error
 from interviews.forms.filing import FilingForm, initial_from
@@ -115,10 +114,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
     except WorkflowError as error:
         add_workflow_error(form, error)
         return _page(request, form, error=error, status=400)
-    due = timezone.localtime(interview.response_due_at)
     messages.success(
         request,
         _("Request filed. %(owner)s is asked to answer by %(due)s.")
-        % {"owner": interview.owner.name, "due": formats.date_format(due, "DATETIME_FORMAT")},
+        % {"owner": interview.owner.name, "due": dates.moment(interview.response_due_at)},
     )
     return redirect("request_detail", interview.pk)

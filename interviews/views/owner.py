@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import OWNER_DEPARTMENTS, Account, User
-from interviews import links, permissions, presenters, selectors, workflow
+from interviews import dates, links, permissions, presenters, selectors, workflow
 from interviews.errors import InvalidInput, WorkflowError
 from interviews.forms.decisions import DECISION_FORMS, DECISION_FUNCTIONS, SensitiveForm
 from interviews.links import LinkProblem
@@ -297,7 +297,7 @@ def pause_account(http_request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             http_request,
             _("New requests for %(account)s are paused until %(date)s.")
-            % {"account": account.name, "date": form.cleaned_data["until"].isoformat()},
+            % {"account": account.name, "date": dates.day(form.cleaned_data["until"])},
         )
     return redirect(_next_or(http_request, reverse("owner_queue")))
 

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OWNER_DEPARTMENTS, Account, User
-from interviews import calendar, permissions
+from interviews import calendar, dates, permissions
 from interviews.errors import (
     InvalidInput,
     PolicyViolation,
@@ -253,7 +253,7 @@ def request_file(
                 _("%(account)s is marked sensitive until %(date)s: %(reason)s")
                 % {
                     "account": account.name,
-                    "date": policy.sensitive_until.isoformat(),
+                    "date": dates.day(policy.sensitive_until),
                     "reason": policy.sensitive_reason,
                 },
                 code="sensitive",
@@ -269,8 +269,8 @@ def request_file(
                 )
                 % {
                     "account": account.name,
-                    "date": policy.last_interviewed_on.isoformat(),
-                    "ends": policy.cooldown_ends_on.isoformat(),
+                    "date": dates.day(policy.last_interviewed_on),
+                    "ends": dates.day(policy.cooldown_ends_on),
                 },
                 code="cooldown",
                 ends=policy.cooldown_ends_on,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
-from interviews import calendar, permissions
+from interviews import calendar, dates, permissions
 from interviews.errors import InvalidInput
 from interviews.lifecycle import CLEARED_DEADLINES
 from interviews.models import (
@@ -170,7 +170,7 @@ def request_defer(
     if until < first or until > last:
         raise InvalidInput(
             _("Please choose a date between %(first)s and %(last)s.")
-            % {"first": first.isoformat(), "last": last.isoformat()},
+            % {"first": dates.day(first), "last": dates.day(last)},
             field="until",
         )
     category = _clean_category(reason_category)

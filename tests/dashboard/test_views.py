@@ -191,10 +191,10 @@ def test_dates_far_away_are_refused_not_a_server_error(client, manager, year):
 @pytest.mark.parametrize(
     ("language", "zone", "text"),
     [
-        ("en", "Asia/Tokyo", "since Nov. 24, 2026"),
-        ("ja", "Asia/Tokyo", "2026年11月24日から"),
+        ("en", "Asia/Tokyo", "since Tue, Nov 24"),
+        ("ja", "Asia/Tokyo", "11月24日(火)から"),
         # Filed at 10:00 in Tokyo: the evening before in New York.
-        ("en", "America/New_York", "since Nov. 23, 2026"),
+        ("en", "America/New_York", "since Mon, Nov 23"),
     ],
 )
 def test_how_long_a_request_stalled_reads_in_the_managers_language_and_zone(

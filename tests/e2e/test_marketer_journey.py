@@ -8,10 +8,10 @@ import re
 import zoneinfo
 
 import pytest
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from interviews import workflow
+from interviews import dates, workflow
 from interviews.models import Comment, InterviewRequest, Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,9 +22,8 @@ TOPIC = "How Acme closes its books in three days"
 def expected_deadline(user) -> str:
     """The deadline the owner would get if filed now, as the page shows it to `user`."""
     due = workflow.response_deadline_preview()
-    with translation.override(user.language):
-        local = timezone.localtime(due, zoneinfo.ZoneInfo(user.time_zone))
-        return formats.date_format(local, "DATETIME_FORMAT")
+    with translation.override(user.language), timezone.override(zoneinfo.ZoneInfo(user.time_zone)):
+        return dates.moment(due)
 
 
 def test_marketer_files_a_request_and_follows_it(

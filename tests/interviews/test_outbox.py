@@ -185,3 +185,21 @@ def test_sending_leaves_later_work_on_the_connection_durable(
         assert outbox.send_pending() == (5, 0)
     assert SettingRecordingBackend.seen == ["off"] * (3 if crash else 5)
     assert _synchronous_commit() == "on"
+
+
+def test_every_process_knows_the_delivery_task_by_name():
+    """The workflow asks for delivery by the task's name; a web process that never imported
+    the task module would fail to enqueue and leave every email to the minute job."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup();"
+        "from celery import current_app;"
+        "from interviews.workflow.queueing import SEND_TASK;"
+        "print(SEND_TASK in current_app.tasks)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "True"

@@ -1,0 +1,85 @@
+"""Dates and times as people read them, in the active language and time zone.
+
+Japanese: 2026年12月14日(月) 18:00 / 12月14日(月); English: Mon, Dec 14, 2026, 6:00 PM /
+Mon, Dec 14 (config/formats/). The year is left out for dates in the current year. A time
+names its zone ("JST") wherever the reader may be in another zone than the business one:
+always in email (it travels), on pages when the reader's zone is not the business zone.
+
+At the bottom of the layers with the calendar: the workflow's messages use it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.utils import formats, timezone
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return _local(value).date() if isinstance(value, dt.datetime) else value
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+def day(value: dt.date | dt.datetime | None, *, year: bool | None = None) -> str:
+    """The date with its weekday; the year only when it is not this year (or `year`)."""
+    if value is None:
+        return ""
+    date = _as_date(value)
+    with_year = year if year is not None else date.year != _this_year()
+    return formats.date_format(date, "DATE_FORMAT" if with_year else "DAY_FORMAT")
+
+
+def short_day(value: dt.date | dt.datetime | None) -> str:
+    """The shortest form, for chips and narrow columns: 12/4(金) / Fri Dec 4."""
+    if value is None:
+        return ""
+    return formats.date_format(_as_date(value), "SHORT_DAY_FORMAT")
+
+
+def time_of_day(value: dt.datetime | dt.time | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return formats.time_format(value, "TIME_FORMAT")
+
+
+def zone_name(value: dt.datetime) -> str:
+    """The zone's abbreviation at that moment ("JST", "EST"), or "UTC+8" where the
+    zone database only has a number."""
+    name = _local(value).tzname() or ""
+    if name[:1] in "+-" and name[1:].replace(":", "").isdigit():
+        sign, digits = name[0], name[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), digits[2:4]
+        return f"UTC{sign}{hours}" + (f":{minutes}" if minutes and minutes != "00" else "")
+    return name
+
+
+def reader_in_business_zone() -> bool:
+    current = timezone.get_current_timezone()
+    return getattr(current, "key", str(current)) == settings.BUSINESS_TIME_ZONE
+
+
+def moment(value: dt.datetime | None, *, zone: bool | None = None, year: bool | None = None) -> str:
+    """Date, weekday and time; the zone when asked to (`zone=True`), or by default when the
+    reader's zone is not the business zone."""
+    if value is None:
+        return ""
+    local = _local(value)
+    with_year = year if year is not None else local.year != _this_year()
+    text = formats.date_format(local, "DATETIME_FORMAT" if with_year else "DAY_TIME_FORMAT")
+    show_zone = zone if zone is not None else not reader_in_business_zone()
+    return f"{text} {zone_name(local)}" if show_zone else text
+
+
+def business_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.BUSINESS_TIME_ZONE)
