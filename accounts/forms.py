@@ -1,4 +1,4 @@
-"""Sign-in with a pause after repeated failures; password reset in the recipient's
+"""Sign-in forms that say when signing in is paused; password reset in the recipient's
 language, with links to our own SITE_URL."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-
-from accounts import login_limits
 
 
 class LocalizedPasswordResetForm(PasswordResetForm):
@@ -39,29 +39,34 @@ class LocalizedPasswordResetForm(PasswordResetForm):
             )
 
 
-class RateLimitedAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing to check passwords while sign-in is paused."""
+_LOCKED = _(
+    "Too many failed sign-ins. For your security, signing in is paused for "
+    "%(minutes)d minutes. Please try again later or reset your password."
+)
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _(
-            "Too many failed sign-ins. For your security, signing in is paused for "
-            "%(minutes)d minutes. Please try again later or reset your password."
-        ),
-    }
 
-    def clean(self):
-        username = self.data.get("username", "")
-        if login_limits.is_locked(self.request, username):
-            raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+class LockoutMessageMixin:
+    """Says that sign-in is paused instead of "wrong password" when it is.
+
+    The pause itself is django-axes' (accounts/lockout.py): while an account or address
+    is paused its backend refuses to check the password, so `authenticate()` fails even
+    for the right one, and marks the request. Any form built on Django's
+    AuthenticationForm (ours, the admin's) explains it with this mixin."""
+
+    request: HttpRequest | None
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        if self.request is not None and getattr(self.request, "axes_locked_out", False):
+            self.request.sign_in_lockout_explained = True
+            return forms.ValidationError(
+                _LOCKED, code="locked", params={"minutes": settings.LOGIN_LOCKOUT_MINUTES}
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            login_limits.record_failure(self.request, username)
-            raise
-        login_limits.clear(self.request, username)
-        return cleaned
+        return super().get_invalid_login_error()  # type: ignore[misc]
+
+
+class SignInForm(LockoutMessageMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(LockoutMessageMixin, AdminAuthenticationForm):
+    pass

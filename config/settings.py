@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "accounts",
     "interviews",
 ]
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: turns a paused sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +137,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes' backend first: it refuses to check a password while sign-in is paused.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -211,13 +219,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login attempts allowed per account and per address in a window, then a pause.
+# Proxies in front of the app that append the client's address to X-Forwarded-For
+# (0: clients connect directly). Limits per address count the address they report.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
+
+# Failed sign-ins allowed per account and per address, then a pause that lasts
+# LOGIN_LOCKOUT_MINUTES after the last failure. Counted by django-axes wherever a
+# password is checked (sign-in page, admin, ...): see accounts/lockout.py.
 LOGIN_ATTEMPTS_PER_ACCOUNT = env_int("LOGIN_ATTEMPTS_PER_ACCOUNT", 5, minimum=1)
 LOGIN_ATTEMPTS_PER_IP = env_int("LOGIN_ATTEMPTS_PER_IP", 30, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Attempts live in the database (not the cache), so the pause holds while Redis is down.
+AXES_HANDLER = "accounts.lockout.SignInLockout"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_network"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # SignInLockout clears the account's failures only
+AXES_VERBOSE = False  # one line per failure is enough; addresses only where they count
 # Requests per minute to email answer links from one address (scanners, guessing).
 ACTION_LINK_RATE_PER_MINUTE = env_int("ACTION_LINK_RATE_PER_MINUTE", 60, minimum=1)
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
 RATELIMIT_VIEW = "config.ratelimit.too_many_requests"
 
 # --- Cache -----------------------------------------------------------------------------------
@@ -417,6 +442,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # django-axes narrates every sign-in at INFO; its warnings (failures) are enough.
+        "axes": {"level": "WARNING"},
         # Our access log replaces the development server's, which prints full URLs.
         "django.server": {"level": "WARNING"},
     },

@@ -3,15 +3,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.forms import LocalizedPasswordResetForm, RateLimitedAuthenticationForm
+from accounts.forms import AdminSignInForm, LocalizedPasswordResetForm, SignInForm
 from accounts.views import set_language
 from config import health
+
+# The admin's sign-in says when signing in is paused, as ours does (accounts/lockout.py).
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=RateLimitedAuthenticationForm
+            redirect_authenticated_user=True, authentication_form=SignInForm
         ),
         name="login",
     ),

@@ -13,6 +13,7 @@ import time_machine
 from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 
 from accounts.models import Account, User
@@ -84,8 +85,8 @@ def test_demo_loads_people_accounts_and_a_request_in_every_state(moment):
         assert "Loaded 10 users, 20 accounts" in output
         for email in DEMO_LOGINS:
             assert email in output
-            assert authenticate(email=email, password="demo") is not None
-            assert Client().login(email=email, password="demo")
+            assert authenticate(HttpRequest(), email=email, password="demo") is not None
+            assert Client().login(request=HttpRequest(), email=email, password="demo")
         admin = User.objects.get(email="admin@example.com")
         assert admin.is_superuser and admin.is_staff
         manager = User.objects.get(email="manager@example.com")
@@ -242,7 +243,7 @@ def test_reset_loads_the_demo_again():
     assert "Reset" in output and "Loaded" in output
     assert counts() == before
     assert not User.objects.filter(email="visitor@example.com").exists()
-    assert Client().login(email="marketer@example.com", password="demo")
+    assert Client().login(request=HttpRequest(), email="marketer@example.com", password="demo")
 
 
 def test_base_url_follows_the_address():

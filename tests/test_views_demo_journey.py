@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import Account
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_marketer_files_and_follows_a_request(client):
     with time_machine.travel(dt.datetime(2026, 11, 30, 10, 0, tzinfo=TOKYO), tick=False):
         demo_data.load_demo_data()
-        assert client.login(email="marketer@example.com", password=demo_data.DEMO_PASSWORD)
+        assert client.login(
+            request=HttpRequest(), email="marketer@example.com", password=demo_data.DEMO_PASSWORD
+        )
         free = [
             a
             for a in Account.objects.select_related("owner").order_by("name")

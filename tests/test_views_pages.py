@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
@@ -155,7 +156,9 @@ def test_password_reset_by_email_in_the_users_language(
         {"new_password1": "a long new passphrase", "new_password2": "a long new passphrase"},
     )
     assert done.status_code == 302 and done["Location"] == reverse("password_reset_complete")
-    assert client.login(email=marketer.email, password="a long new passphrase")
+    assert client.login(
+        request=HttpRequest(), email=marketer.email, password="a long new passphrase"
+    )
 
 
 def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client):
