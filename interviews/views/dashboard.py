@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from interviews import calendar, dashboard, permissions
+from interviews.csv_export import csv_response
 from interviews.forms.dashboard import DashboardFilterForm
 from interviews.links import absolute_url
 from interviews.notifications import digest
@@ -95,16 +95,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # A byte-order mark tells Excel the file is UTF-8, so Japanese opens correctly.
-    response.write("\ufeff")
-    return response, csv.writer(response)
-
-
 def _stalled_csv(scope: dashboard.Scope, sort: str) -> HttpResponse:
-    response, writer = _csv_response(f"stalled-requests-{scope.today.isoformat()}.csv")
+    response, writer = csv_response(f"stalled-requests-{scope.today.isoformat()}.csv")
     writer.writerow(
         [
             _("Request"),
@@ -143,7 +135,7 @@ def _stalled_csv(scope: dashboard.Scope, sort: str) -> HttpResponse:
 
 
 def _owners_csv(scope: dashboard.Scope) -> HttpResponse:
-    response, writer = _csv_response(f"owners-{scope.today.isoformat()}.csv")
+    response, writer = csv_response(f"owners-{scope.today.isoformat()}.csv")
     writer.writerow(
         [
             _("Owner"),
