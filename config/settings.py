@@ -77,6 +77,8 @@ if DEBUG:
 
 MIDDLEWARE = [
     "config.observability.RequestIdMiddleware",
+    # Before anything reads the body: one that cannot be decoded is a 400 (with the id).
+    "config.request_body.UndecodableBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -381,7 +383,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["interviews.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "interviews.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -7,6 +7,8 @@ from accounts.forms import AdminSignInForm, LocalizedPasswordResetForm, SignInFo
 from accounts.views import set_language
 from config import health
 
+handler400 = "config.errors.bad_request"
+
 # The admin's sign-in says when signing in is paused, as ours does (accounts/lockout.py).
 admin.site.login_form = AdminSignInForm
 

@@ -7,12 +7,12 @@ The column names are those of a Salesforce report export (related fields appear 
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from interviews import json_depth
 from interviews.presenters import join_list
 
 Kind = Literal["accounts", "owners", "contacts"]
@@ -105,7 +105,10 @@ def mapping_for(
         )
     mapping: dict[str, str | tuple[str, str]] = dict(LAYOUTS.get(layout, {}).get(kind, {}))
     if custom:
-        overrides = json.loads(custom)
+        try:
+            overrides = json_depth.loads(custom)
+        except ValueError:  # not JSON, or nested past any mapping
+            overrides = None
         if not isinstance(overrides, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in overrides.items()
         ):
