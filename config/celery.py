@@ -27,4 +27,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
         "options": {"expires": 6 * 60 * 60},
     },
+    # Daily at 03:30 in CELERY_TIMEZONE: CRM files uploaded for a preview that was never
+    # confirmed or cancelled, once a day old, are deleted (customer data does not pile up
+    # under var/imports/). Idempotent; `manage.py delete_stale_imports` does the same.
+    "delete-stale-imports": {
+        "task": "interviews.tasks.delete_stale_imports",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }

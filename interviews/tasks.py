@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from interviews import jobs
+from interviews.crm_import import uploads
 from interviews.notifications import digest, outbox
 
 
@@ -21,3 +22,8 @@ def send_notifications(ids: list[int]) -> tuple[int, int]:
 @shared_task(name="interviews.tasks.send_weekly_digest", ignore_result=True)
 def send_weekly_digest() -> int:
     return len(digest.send_weekly_digest())
+
+
+@shared_task(name="interviews.tasks.delete_stale_imports", ignore_result=True)
+def delete_stale_imports() -> int:
+    return uploads.delete_stale()

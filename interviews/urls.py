@@ -56,4 +56,5 @@ urlpatterns = [
     # Managers: CRM import (upload, preview, confirm).
     path("imports/", import_views.upload, name="crm_import"),
     path("imports/confirm/", import_views.confirm, name="crm_import_confirm"),
+    path("imports/cancel/", import_views.cancel, name="crm_import_cancel"),
 ]

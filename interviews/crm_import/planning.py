@@ -70,7 +70,13 @@ class Plan:
         return [o for o in self.outcomes if o.action == "update" and "owner" in o.changes]
 
 
+def _searchable(value: str) -> bool:
+    # PostgreSQL refuses NUL even in a query's parameters; rows holding one are rejected.
+    return "\x00" not in value
+
+
 def _chunks(values: list[str]) -> Iterable[list[str]]:
+    values = [v for v in values if _searchable(v)]
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
 
@@ -123,6 +129,51 @@ def _missing(row: Row, required: tuple[str, ...]) -> list[str]:
     ]
 
 
+# Keys and addresses longer than their columns are refused, not cut: a cut id or address
+# would name someone else. (PostgreSQL refuses them at the write, SQLite stores them; the
+# preview refuses them on both, so the confirmation never fails on what it accepted.)
+_EMAIL_LENGTH = User._meta.get_field("email").max_length
+MAX_LENGTHS = {
+    "crm_id": Account._meta.get_field("crm_id").max_length,
+    "account_crm_id": Account._meta.get_field("crm_id").max_length,
+    "email": _EMAIL_LENGTH,
+    "owner_email": _EMAIL_LENGTH,
+    "manager_email": _EMAIL_LENGTH,
+}
+DOMAIN_LENGTH = Account._meta.get_field("domain").max_length
+
+
+def _defects(row: Row) -> list[str]:
+    """What no field of any kind may hold."""
+    reasons = []
+    for field, value in row.values.items():
+        label = FIELD_LABELS[field]
+        if "\x00" in value:
+            # A database text column cannot hold it (PostgreSQL refuses it).
+            reasons.append(_("the %(field)s contains a NUL character") % {"field": label})
+        limit = MAX_LENGTHS.get(field)
+        if limit is not None and len(value) > limit:
+            reasons.append(
+                _("the %(field)s is longer than %(limit)d characters")
+                % {"field": label, "limit": limit}
+            )
+    return reasons
+
+
+def _domain(value: str, reasons: list[str]) -> str:
+    try:
+        domain = normalise_domain(value)
+    except ValueError:  # e.g. "http://[::1": not a web address at all
+        domain = ""
+        reasons.append(_("the domain %(value)s is not a web address") % {"value": value[:100]})
+    if len(domain) > DOMAIN_LENGTH:
+        reasons.append(
+            _("the %(field)s is longer than %(limit)d characters")
+            % {"field": FIELD_LABELS["domain"], "limit": DOMAIN_LENGTH}
+        )
+    return domain
+
+
 def _diff(existing: Any, wanted: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return {
         name: (getattr(existing, name), value)
@@ -143,7 +194,7 @@ def plan_accounts(rows: list[Row]) -> list[Outcome]:
     for row in rows:
         v = row.values
         key = v["crm_id"]
-        reasons = _missing(row, ("crm_id", "name", "owner_email"))
+        reasons = _missing(row, ("crm_id", "name", "owner_email")) + _defects(row)
         if key and key.lower() in repeated and key.lower() in seen:
             reasons.append(
                 _("duplicate CRM id %(id)s, first on line %(line)d")
@@ -169,7 +220,7 @@ def plan_accounts(rows: list[Row]) -> list[Outcome]:
                 )
         wanted = {
             "name": v["name"][:200],
-            "domain": normalise_domain(v.get("domain", "")),
+            "domain": _domain(v.get("domain", ""), reasons),
             "owner": owner,
         }
         outcomes.append(_outcome(row, key, reasons, existing.get(key), wanted))
@@ -182,7 +233,7 @@ def plan_owners(rows: list[Row]) -> list[Outcome]:
     existing = _users_by_email(emails)
     in_file = {r.values["email"].lower() for r in rows if r.values["email"]}
     owning = Counter(
-        Account.objects.filter(owner__email__in=[e.lower() for e in in_file]).values_list(
+        Account.objects.filter(owner__email__in=[e for e in in_file if _searchable(e)]).values_list(
             "owner__email", flat=True
         )
     )
@@ -191,7 +242,7 @@ def plan_owners(rows: list[Row]) -> list[Outcome]:
     for row in rows:
         v = row.values
         email = v["email"].lower()
-        reasons = _missing(row, ("email", "name", "department"))
+        reasons = _missing(row, ("email", "name", "department")) + _defects(row)
         if email and not _is_email(email):
             reasons.append(_("%(email)s is not an email address") % {"email": v["email"]})
         if email in repeated and email in seen:
@@ -248,7 +299,7 @@ def plan_contacts(rows: list[Row]) -> list[Outcome]:
     for row in rows:
         v = row.values
         key = v["crm_id"]
-        reasons = _missing(row, ("crm_id", "account_crm_id", "name"))
+        reasons = _missing(row, ("crm_id", "account_crm_id", "name")) + _defects(row)
         if key.lower() in repeated and key.lower() in seen:
             reasons.append(
                 _("duplicate CRM id %(id)s, first on line %(line)d")

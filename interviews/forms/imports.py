@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+from interviews.crm_import.reading import MAX_FILE_BYTES
+
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 
 
 class ImportForm(forms.Form):
