@@ -241,6 +241,10 @@ AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_network"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # SignInLockout clears the account's failures only
 AXES_VERBOSE = False  # one line per failure is enough; addresses only where they count
+# Password-reset emails per hour for one account, and requests per hour from one address;
+# past either, the page answers as always and sends nothing (accounts/password_reset.py).
+PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR = env_int("PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR", 3, minimum=1)
+PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 20, minimum=1)
 # Requests per minute to email answer links from one address (scanners, guessing).
 ACTION_LINK_RATE_PER_MINUTE = env_int("ACTION_LINK_RATE_PER_MINUTE", 60, minimum=1)
 RATELIMIT_USE_CACHE = "default"

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import AdminSignInForm, LocalizedPasswordResetForm, SignInForm
+from accounts.password_reset import ThrottledPasswordResetView
 from accounts.views import set_language
 from config import health
 
@@ -22,10 +23,10 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset by email; the link in the email is built from SITE_URL, not from
-    # the Host header of whoever asked.
+    # the Host header of whoever asked; throttled per address asked for and per client.
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        ThrottledPasswordResetView.as_view(
             form_class=LocalizedPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",

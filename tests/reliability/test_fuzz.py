@@ -196,6 +196,7 @@ def redirects_to(name: str, *args) -> Callable[[Any], bool]:
 def world(clock, settings, tmp_path, marketer, sales, cs, manager, account, candidate):
     settings.ACTION_LINK_RATE_PER_MINUTE = 10**9
     settings.LOGIN_ATTEMPTS_PER_ACCOUNT = settings.LOGIN_ATTEMPTS_PER_IP = 10**9
+    settings.PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR = settings.PASSWORD_RESETS_PER_IP_PER_HOUR = 10**9
     settings.VAR_DIR = tmp_path / "var"
     # Sessions in signed cookies: two fewer queries per example, the same views.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
