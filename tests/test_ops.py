@@ -99,7 +99,8 @@ def test_pages_carry_security_headers_and_a_strict_csp(client):
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "object-src 'none'" in csp
     assert "unsafe-inline" not in csp
-    assert response["X-Frame-Options"] == "DENY"
+    # The two framing rules agree: no page may be framed, by anyone.
+    assert response["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in csp
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])

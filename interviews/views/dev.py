@@ -47,6 +47,6 @@ def dev_mailbox_html(request: HttpRequest, mail_id: str) -> HttpResponse:
     response = HttpResponse(mail.html)
     # The email's HTML is shown as-is inside a sandboxed frame; no scripts.
     response["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
     )
     return response

@@ -35,6 +35,10 @@ _PROBLEM_STATUS = {
 }
 
 
+# Problems whose page shows nothing of the request's current state.
+_CLOSED_TO_READER = {LinkProblem.EXPIRED, LinkProblem.NOT_OWNER_ANYMORE}
+
+
 def timeline_views(interview: InterviewRequest) -> list:
     """The timeline as the request page shows it (reasons, dates, who passed it to whom)."""
     events = list(selectors.timeline(interview))
@@ -93,6 +97,16 @@ def _problem_page(
     interview: InterviewRequest | None = None,
     recipient: User | None = None,
 ) -> HttpResponse:
+    if problem in _CLOSED_TO_READER:
+        # Whoever holds an old or expired email may no longer be entitled to the request
+        # (a hand-over can be about them): only that the link is done, and who to ask.
+        contact = interview.requested_by if interview is not None else None
+        return render(
+            http_request,
+            "owner/link_problem.html",
+            {"problem": problem.value, "contact": contact},
+            status=_PROBLEM_STATUS[problem],
+        )
     context: dict[str, Any] = {"problem": problem.value, "interview": interview}
     if interview is not None:
         context["events"] = timeline_views(interview)

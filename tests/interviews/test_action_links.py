@@ -165,14 +165,19 @@ def test_a_tampered_link_changes_nothing(client, emailed):
     assert state(request) == before
 
 
-def test_an_expired_link_shows_the_current_state(client, clock, emailed, settings):
+def test_an_expired_link_says_only_who_to_ask(client, clock, emailed, settings, marketer):
     settings.ACTION_LINK_MAX_AGE_DAYS = 30
-    _request, found = emailed
+    request, found = emailed
+    workflow.comment_add(request_id=request.pk, by=marketer, body="Budget cut: hold")
     clock.shift(dt.timedelta(days=31))
-    response = client.post(found["owner_go_ahead"], {})
-    page = response.content.decode()
-    assert response.status_code == 410 and "expired" in page
-    assert "Acme KK" in page
+    for response in (client.get(found["owner_go_ahead"]), client.post(found["defer"], {})):
+        page = response.content.decode()
+        assert response.status_code == 410 and "expired" in page
+        # Who filed it, and a way in; nothing about the request as it is now.
+        assert "Mai Marketer" in page and "mailto:marketer@example.com" in page
+        assert 'href="/login/"' in page
+        for secret in ("Acme KK", "Why Acme", "Tanaka", "Budget cut", "The request is now"):
+            assert secret not in page, secret
 
 
 def test_a_link_used_after_the_switch_says_the_request_moved_on(client, clock, emailed):
@@ -201,12 +206,18 @@ def test_after_an_extension_the_old_link_offers_fresh_ones(client, emailed, mana
     assert state(request)[0] == Status.MARKETING_OUTREACH
 
 
-def test_an_old_owners_link_after_reassignment(client, emailed, manager, cs):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_old_owners_link_after_reassignment(client, emailed, manager, cs, method):
     request, found = emailed
-    workflow.request_reassign_owner(request_id=request.pk, by=manager, new_owner=cs, reason="Leave")
-    response = client.post(found["owner_go_ahead"], {})
+    reason = "Sato is leaving the company at month end"
+    workflow.request_reassign_owner(request_id=request.pk, by=manager, new_owner=cs, reason=reason)
+    response = getattr(client, method)(found["owner_go_ahead"], {})
+    page = response.content.decode()
     assert response.status_code == 409
-    assert "passed on" in response.content.decode()
+    assert "passed on" in page and "mailto:marketer@example.com" in page
+    # Not the hand-over's reason, not who has it now, not the request as it is now.
+    for secret in (reason, "Chika CS", "Acme KK", "Why Acme", "The request is now"):
+        assert secret not in page, secret
     assert state(request)[0] == Status.AWAITING_OWNER
 
 
