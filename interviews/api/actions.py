@@ -9,31 +9,35 @@ client last read: if the request changed since, nothing happens and the answer i
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import User
 from interviews import workflow
-from interviews.api.inputs import EARLIEST_DATE, LATEST_DATE
+from interviews.api.fields import (
+    IdField,
+    RangedDateField,
+    RangedDateTimeField,
+    StrictIntegerField,
+    TextField,
+    WebAddressField,
+)
 from interviews.models import InterviewRequest, ReasonCategory
 from interviews.workflow.base import REASON_MAX_LENGTH
 
 
 def _text(*, required: bool = False, max_length: int = REASON_MAX_LENGTH, **kwargs: Any):
     if required:
-        return serializers.CharField(max_length=max_length, **kwargs)
-    return serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=max_length, **kwargs
-    )
+        return TextField(max_length=max_length, **kwargs)
+    return TextField(required=False, allow_blank=True, default="", max_length=max_length, **kwargs)
 
 
 class VersionedSerializer(serializers.Serializer):
-    expected_version = serializers.IntegerField(
+    expected_version = StrictIntegerField(
         min_value=1,
         help_text="The `version` of the request you last read; a newer one answers 409.",
     )
@@ -47,8 +51,10 @@ class NoteSerializer(VersionedSerializer):
 
 
 class DeferSerializer(VersionedSerializer):
-    until = serializers.DateField(
-        help_text="Ask the owner again on this date (tomorrow to MAX_DEFERRAL_DAYS ahead)."
+    until = RangedDateField(
+        help_text="Ask the owner again on this date: from tomorrow to MAX_DEFERRAL_DAYS "
+        "(30 by default) ahead, in the business time zone. Refused (400) outside that "
+        "window, and once the request was deferred MAX_DEFERRALS times."
     )
     reason_category = serializers.ChoiceField(ReasonCategory.choices)
     reason = _text(required=True)
@@ -57,29 +63,21 @@ class DeferSerializer(VersionedSerializer):
 class DeclineSerializer(VersionedSerializer):
     reason_category = serializers.ChoiceField(ReasonCategory.choices)
     reason = _text(required=True)
-    pause_account_until = serializers.DateField(
+    pause_account_until = RangedDateField(
         required=False,
         allow_null=True,
         default=None,
-        help_text="Also pause new requests for the account until this date (within a year).",
+        help_text="Also pause new requests for the account until this date: after today "
+        "and within a year (400 otherwise).",
     )
 
 
 class ScheduleSerializer(VersionedSerializer):
-    interview_at = serializers.DateTimeField(
-        help_text="ISO 8601; without an offset it is read in your time zone."
+    interview_at = RangedDateTimeField(
+        help_text="ISO 8601, years 2000 to 2999; without an offset it is read in your time zone."
     )
     location = _text(max_length=300, help_text="An address, a room, or the call link.")
     participants = _text()
-
-    def validate_interview_at(self, value: dt.datetime) -> dt.datetime:
-        # Far-off years are typos, and would overflow when shown in a time zone.
-        if not EARLIEST_DATE <= value.date() <= LATEST_DATE:
-            raise serializers.ValidationError(
-                _("Please choose a date between %(first)s and %(last)s.")
-                % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()}
-            )
-        return value
 
 
 class CustomerDeclinedSerializer(VersionedSerializer):
@@ -90,9 +88,7 @@ class CompleteSerializer(VersionedSerializer):
     outcome_summary = _text(required=True)
     outcome_learnings = _text()
     outcome_quotes = _text()
-    published_url = serializers.URLField(
-        required=False, allow_blank=True, default="", max_length=500
-    )
+    published_url = WebAddressField(required=False, default="", max_length=500)
 
     def workflow_kwargs(self) -> dict[str, Any]:
         data = dict(self.validated_data)
@@ -106,14 +102,24 @@ class ReasonSerializer(VersionedSerializer):
 
 
 class ExtendDeadlineSerializer(ReasonSerializer):
-    extra_business_days = serializers.IntegerField(
-        min_value=1, help_text="1 to MAX_RESPONSE_WINDOW_BUSINESS_DAYS (20 by default)."
-    )
+    extra_business_days = StrictIntegerField(min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The limit is a setting: read when the body (or the schema) is built.
+        most = settings.MAX_RESPONSE_WINDOW_BUSINESS_DAYS
+        self.fields["extra_business_days"] = StrictIntegerField(
+            min_value=1,
+            max_value=most,
+            help_text=f"1 to MAX_RESPONSE_WINDOW_BUSINESS_DAYS ({most}).",
+        )
 
 
 class ReassignOwnerSerializer(ReasonSerializer):
-    new_owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), help_text="An active sales or customer-success user's id."
+    new_owner = IdField(
+        queryset=User.objects.all(),
+        help_text="The id of an active sales or customer-success user other than the "
+        "current owner (400 otherwise, also for an id that names nobody).",
     )
 
 

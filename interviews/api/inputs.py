@@ -7,11 +7,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Account, User
 from interviews import selectors, workflow
+from interviews.api.fields import (
+    IdField,
+    QueryTextField,
+    RangedDateField,
+    StrictEmailField,
+    StrictIntegerField,
+    TextField,
+)
 from interviews.models import Candidate, Purpose, Status
 from interviews.presenters import join_list
 from interviews.workflow.base import REASON_MAX_LENGTH
@@ -23,8 +32,8 @@ MAX_CANDIDATES = 50
 MAX_NEW_CANDIDATES = 20
 
 
-def _search_field(help_text: str) -> serializers.CharField:
-    return serializers.CharField(
+def _search_field(help_text: str) -> QueryTextField:
+    return QueryTextField(
         required=False,
         allow_blank=True,
         default="",
@@ -86,42 +95,43 @@ class CandidateFilterSerializer(serializers.Serializer):
 
 
 class NewCandidateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
-    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
+    name = TextField(max_length=150)
+    email = StrictEmailField(required=False, allow_blank=True, default="")
+    title = TextField(required=False, allow_blank=True, default="", max_length=150)
 
 
 class FileRequestSerializer(serializers.Serializer):
     """The web form's fields; `candidates` are ids of people on file at the account,
     `new_candidates` people to add to it in the same transaction."""
 
-    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.none())
+    account = IdField(
+        queryset=Account.objects.none(),
+        help_text="The id of an account you may see (400 for any other id).",
+    )
     candidates = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=StrictIntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         default=list,
         max_length=MAX_CANDIDATES,
-        help_text="Ids of candidates at the account.",
+        help_text="Ids of candidates at the account (400 for anyone else).",
     )
     new_candidates = NewCandidateSerializer(
         many=True, required=False, default=list, max_length=MAX_NEW_CANDIDATES
     )
     purpose = serializers.ChoiceField(Purpose.choices)
-    topic = serializers.CharField(max_length=200)
-    questions = serializers.CharField(max_length=10000)
-    needed_by = serializers.DateField(required=False, allow_null=True, default=None)
-    note_to_owner = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH
-    )
-    response_window_days = serializers.IntegerField(
+    topic = TextField(max_length=200)
+    questions = TextField(max_length=10000)
+    needed_by = RangedDateField(
         required=False,
         allow_null=True,
         default=None,
-        min_value=1,
-        help_text="Business days the owner has to answer: at least the agreed "
-        "RESPONSE_WINDOW_BUSINESS_DAYS (the default), at most MAX_RESPONSE_WINDOW_BUSINESS_DAYS.",
+        help_text="When the content is needed: today or later (400 for a past date).",
     )
-    override_reason = serializers.CharField(
+    note_to_owner = TextField(
+        required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH
+    )
+    response_window_days = StrictIntegerField(required=False, allow_null=True, default=None)
+    override_reason = TextField(
         required=False,
         allow_blank=True,
         default="",
@@ -134,6 +144,21 @@ class FileRequestSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["account"].queryset = selectors.accounts_visible_to(request.user)
+        # The agreed window is a setting: read when the body (or the schema) is built.
+        least, most = (
+            settings.RESPONSE_WINDOW_BUSINESS_DAYS,
+            settings.MAX_RESPONSE_WINDOW_BUSINESS_DAYS,
+        )
+        self.fields["response_window_days"] = StrictIntegerField(
+            required=False,
+            allow_null=True,
+            default=None,
+            min_value=least,
+            max_value=most,
+            help_text=f"Business days the owner has to answer: at least the agreed "
+            f"RESPONSE_WINDOW_BUSINESS_DAYS ({least}, the default), at most "
+            f"MAX_RESPONSE_WINDOW_BUSINESS_DAYS ({most}).",
+        )
 
     def validate_candidates(self, value: list[int]) -> list[Candidate]:
         ids = list(dict.fromkeys(value))
@@ -155,32 +180,20 @@ class FileRequestSerializer(serializers.Serializer):
 
 # --- Dashboard -----------------------------------------------------------------------------
 
-# Periods outside these years are typos, and would overflow date arithmetic.
-EARLIEST_DATE = dt.date(2000, 1, 1)
-LATEST_DATE = dt.date(2999, 12, 31)
 
-
-def _period_date(help_text: str) -> serializers.DateField:
-    return serializers.DateField(required=False, help_text=help_text)
+def _period_date(help_text: str) -> RangedDateField:
+    return RangedDateField(required=False, help_text=help_text)
 
 
 class DashboardQuerySerializer(serializers.Serializer):
     start = _period_date("First day of the period (default: twelve weeks ago).")
-    end = _period_date("Last day of the period (default: today).")
-    team = _id_field("A manager's id: the team they lead.")
-    owner = _id_field("An owner's id.")
+    end = _period_date(
+        "Last day of the period (default: today); on or after `start`, at most three years "
+        "after it (400 otherwise)."
+    )
+    team = _id_field("The id of a manager: the team they lead (400 for anyone else).")
+    owner = _id_field("The id of a person who owns accounts (400 for anyone else).")
     purpose = serializers.ChoiceField(Purpose.choices, required=False)
-
-    def _in_range(self, value: dt.date) -> dt.date:
-        if not EARLIEST_DATE <= value <= LATEST_DATE:
-            raise serializers.ValidationError(
-                _("Please choose a date between %(first)s and %(last)s.")
-                % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()}
-            )
-        return value
-
-    validate_start = _in_range
-    validate_end = _in_range
 
     def form_data(self) -> dict[str, str]:
         """The same values as the dashboard page's query string."""

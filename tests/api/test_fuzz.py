@@ -1,10 +1,14 @@
 """Schemathesis fuzzes the API against its own schema, in-process (WSGI, no network).
 
 For every operation it generates requests from the schema, valid ones and (where the
-schema allows it) invalid ones, sends them as a manager with a token, and checks the
-answers: never a server error, only documented status codes and content types, bodies
-that match the schema, and invalid input refused. Ids in paths are drawn from real rows
-(and one that does not exist), so the actions meet requests in every open state.
+schema allows it) invalid ones, sends them as a manager with a token, and runs every
+check schemathesis has (`--checks all`): never a server error, only documented status
+codes, content types and headers, bodies that match the schema, invalid input refused,
+valid input accepted (or refused only because of the request's state: 409), no answer
+without credentials. Ids in paths are drawn from real rows (and one that does not exist),
+so the actions meet requests in every open state; valid examples also get the values the
+schema can only describe (dates relative to today, ids of people who fit), see
+`_plausible`.
 
 Bounded and repeatable for CI: API_FUZZ_EXAMPLES examples per operation and mode
 (default 25), derandomized. To search harder locally:
@@ -20,21 +24,18 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    negative_data_rejection,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import CHECKS, load_all_checks
 
 from config.wsgi import application
-from interviews import workflow
+from interviews import calendar, workflow
+from interviews.dashboard.scope import default_period
 from interviews.models import Candidate, InterviewRequest
+from interviews.workflow.owner import deferral_range
 from tests.factories import AccountFactory, CandidateFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,12 +44,12 @@ EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "25"))
 RANDOM = bool(os.environ.get("API_FUZZ_RANDOM"))
 MISSING_ID = 987654321
 
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
+# Every check schemathesis has (`--checks all`): besides server errors, documented
+# statuses, content types and bodies, invalid input must be refused and valid input
+# accepted (or refused only for the request's state: 409), unauthenticated requests refused,
+# 405s carry Allow.
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()
 
 
 @pytest.fixture
@@ -91,6 +92,8 @@ def world(marketer, sales, cs, manager):
     token, _ = Token.objects.get_or_create(user=manager)
     return {
         "token": token.key,
+        "owners": [sales.pk, cs.pk],
+        "managers": [manager.pk],
         "requests": [*r, MISSING_ID],
         "accounts": [*InterviewRequest.objects.values_list("account_id", flat=True), MISSING_ID],
         "candidates": [*Candidate.objects.values_list("pk", flat=True)[:10], MISSING_ID],
@@ -121,7 +124,58 @@ def _seen_version(case, pk: int, fresh: bool):
     return case
 
 
+def _plausible(case, rnd, world: dict):
+    """Valid data the schema cannot describe, because it depends on today or on the rows
+    there are (each rule is in the field's description): dates in the window the
+    workflow allows, ids of people who exist and fit. Like the path ids, drawn from the
+    live data, so that schema-valid examples must be accepted (positive_data_acceptance)."""
+    today = calendar.business_date(timezone.now())
+    body = case.body if isinstance(case.body, dict) else {}
+    if body.get("needed_by") is not None:
+        body["needed_by"] = (today + dt.timedelta(days=rnd.randint(0, 365))).isoformat()
+    if "until" in body:
+        first, last = deferral_range()
+        body["until"] = (first + dt.timedelta(days=rnd.randint(0, (last - first).days))).isoformat()
+    if body.get("pause_account_until") is not None:
+        body["pause_account_until"] = (today + dt.timedelta(days=rnd.randint(1, 365))).isoformat()
+    if "new_owner" in body:
+        owner = InterviewRequest.objects.filter(pk=case.path_parameters.get("id")).values_list(
+            "owner_id", flat=True
+        )
+        body["new_owner"] = rnd.choice([pk for pk in world["owners"] if pk not in owner])
+    query = case.query if isinstance(case.query, dict) else {}
+    if "team" in query:
+        query["team"] = rnd.choice(world["managers"])
+    if "owner" in query:
+        query["owner"] = rnd.choice(world["owners"])
+    if query.get("start") or query.get("end"):
+        # A period of up to three years, the end not before the start; a bound left out
+        # is the default's (twelve weeks ago, today).
+        longest = dt.timedelta(days=3 * 365 - 1)
+        default_start, default_end = default_period(today)
+        if query.get("start") and query.get("end"):
+            start, end = sorted(dt.date.fromisoformat(query[k]) for k in ("start", "end"))
+            query["start"] = max(start, end - longest).isoformat()
+            query["end"] = end.isoformat()
+        elif query.get("start"):
+            start = dt.date.fromisoformat(query["start"])
+            query["start"] = min(max(start, default_end - longest), default_end).isoformat()
+        else:
+            end = dt.date.fromisoformat(query["end"])
+            query["end"] = max(min(end, default_start + longest), default_start).isoformat()
+    return case
+
+
 def _strategy(operation, mode: GenerationMode, world: dict):
+    base = _base_strategy(operation, mode, world)
+    if mode is GenerationMode.POSITIVE:
+        return st.tuples(base, st.randoms(use_true_random=False)).map(
+            lambda pair: _plausible(*pair, world)
+        )
+    return base
+
+
+def _base_strategy(operation, mode: GenerationMode, world: dict):
     if operation.label == "POST /api/requests/" and mode is GenerationMode.POSITIVE:
         return st.tuples(
             operation.as_strategy(generation_mode=mode),
@@ -145,7 +199,6 @@ def _strategy(operation, mode: GenerationMode, world: dict):
 def _fuzz(operation, mode: GenerationMode, world: dict, statuses: Counter[int]) -> None:
     """Run up to EXAMPLES generated requests against one operation; raise on a failed check."""
     headers = {"Authorization": f"Token {world['token']}"}
-    checks = [*CHECKS, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CHECKS
 
     @given(case=_strategy(operation, mode, world))
     @settings(
@@ -158,7 +211,7 @@ def _fuzz(operation, mode: GenerationMode, world: dict, statuses: Counter[int]) 
     def run(case) -> None:
         response = case.call(headers=headers)
         statuses[response.status_code] += 1
-        case.validate_response(response, checks=checks, headers=headers)
+        case.validate_response(response, checks=ALL_CHECKS, headers=headers)
 
     try:
         run()
