@@ -30,7 +30,7 @@ ENDPOINTS = [
     "/r/not-a-token/defer/",
     "/imports/",
     "/requests/new/",
-    "/unsubscribe/not-a-token/",
+    "/digest/unsubscribe/not-a-token/",
 ]
 
 

@@ -10,6 +10,12 @@ actions and random bodies. For every example:
 - an HTML answer never contains one of our script fragments unescaped;
 - unless the answer is the view's own "done" redirect, nothing in the database changed.
 
+Whole requests are fuzzed too: every route that takes a POST gets bodies in random
+charsets (Shift_JIS, UTF-16, unknown ones...) under random content types, as a browser
+would be treated in production (CSRF check on), and every API operation gets JSON of any
+shape (wrong types, NUL, huge numbers, nesting to 50,000 levels) in its body or query.
+Nothing answers 5xx, and whatever is refused changes nothing.
+
 Each example runs in a transaction that is rolled back, so examples do not pile up.
 
 How many examples: 200 per target by default (CI), derandomized so that CI is repeatable.
@@ -21,7 +27,9 @@ For a long exploratory session, with a fresh random seed each run:
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import json
 import os
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +44,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interviews import links, workflow
+from interviews.api.actions import ACTION_NAMES
 from interviews.models import InterviewRequest
 from tests.factories import AccountFactory, CandidateFactory
 
@@ -249,6 +258,7 @@ def world(clock, settings, tmp_path, marketer, sales, cs, manager, account, cand
         "sales": sales,
         "cs": cs,
         "marketer": marketer,
+        "manager": manager,
         "web": clients,
     }
 
@@ -604,3 +614,223 @@ def test_crm_import_upload(world, data):
     fields["file"] = SimpleUploadedFile("export.csv", content, content_type="text/csv")
     # The upload only previews (a dry run): it must never write anything.
     check(lambda: world["web"]["manager"].post(reverse("crm_import"), fields))
+
+
+# --- Whole requests: any charset, any content type, any JSON shape ------------------------------
+
+# Every route that takes a POST, with the arguments to reach it (a real request, account
+# or link where the route needs one). A test below keeps this list complete.
+POST_ROUTES = {
+    "login": {},
+    "logout": {},
+    "password_reset": {},
+    "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    "set_language": {},
+    "request_new": {},
+    "request_edit": {"pk": "waiting"},
+    "request_comment": {"pk": "waiting"},
+    "request_schedule": {"pk": "outreach"},
+    "request_customer_declined": {"pk": "outreach"},
+    "request_complete": {"pk": "scheduled"},
+    "request_cancel": {"pk": "waiting"},
+    "action_link": {"token": "genuine", "action": "defer"},
+    "answer": {"pk": "waiting", "action": "owner_go_ahead"},
+    "pause_account": {"pk": "account"},
+    "unpause_account": {"pk": "account"},
+    "manage": {"pk": "waiting", "action": "extend_deadline"},
+    "digest_unsubscribe": {"token": "digest"},
+    "crm_import": {},
+    "crm_import_confirm": {},
+    "crm_import_cancel": {},
+    "admin:login": {},
+    "api-request-list": {},
+    **{f"api-request-{name.replace('_', '-')}": {"pk": "waiting"} for name in ACTION_NAMES},
+}
+# Routes that answer GET only (a POST gets 405 or is not routed): checked, not fuzzed.
+GET_ROUTES = {
+    "home", "request_detail", "interview_ics", "account_list", "account_search",
+    "account_detail", "candidate_detail", "how_it_works", "dev_mailbox",
+    "dev_mailbox_message", "dev_mailbox_html", "owner_queue", "dashboard",
+    "dashboard_export", "password_reset_done", "password_reset_complete", "healthz",
+    "readyz", "api-request-detail", "api-account-list", "api-account-detail",
+    "api-candidate-list", "api-candidate-detail", "api-dashboard", "api-schema", "api-docs",
+}  # fmt: skip
+
+CHARSETS = [
+    None, "utf-8", "UTF-8", "utf8", "shift_jis", "cp932", "euc-jp", "iso-2022-jp", "utf-16",
+    "utf-16-le", "utf-32", "latin-1", "ascii", "x-unknown", "", "utf-8; q=1", "\u00e9",
+]  # fmt: skip
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=",
+    "multipart/form-data; boundary=xyz", "application/json", "text/plain", "application/xml",
+    "application/octet-stream", "", "form", "application/x-www-form-urlencoded, text/plain",
+]  # fmt: skip
+
+# JSON of any shape: scalars of every kind (NUL, huge numbers), nested lists and objects,
+# with the API's own field names as keys half the time.
+API_KEYS = [
+    "expected_version", "reason", "note", "until", "reason_category", "pause_account_until",
+    "interview_at", "location", "participants", "outcome_summary", "outcome_learnings",
+    "outcome_quotes", "published_url", "extra_business_days", "new_owner", "account",
+    "candidates", "new_candidates", "purpose", "topic", "questions", "needed_by",
+    "note_to_owner", "response_window_days", "override_reason", "name", "email", "title",
+]  # fmt: skip
+json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    hostile_text,
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(API_KEYS), any_text), children, max_size=5),
+    ),
+    max_leaves=20,
+)
+
+
+def _route_path(name: str, world: dict) -> str:
+    kwargs = {}
+    for key, value in POST_ROUTES[name].items():
+        if key == "pk":
+            kwargs["pk"] = world[value].pk
+        elif value == "genuine":
+            kwargs[key] = links.make_token(world["waiting"], world["sales"])
+        elif value == "digest":
+            from interviews import digest
+
+            kwargs[key] = digest.unsubscribe_token(world["sales"])
+        else:
+            kwargs[key] = value
+    return reverse(name, kwargs=kwargs)
+
+
+def _body(data, charset: str | None) -> bytes:
+    """Bytes for a body: random, a form or JSON, in the declared charset where it exists."""
+    kind = data.draw(st.sampled_from(["bytes", "form", "json", "deep"]))
+    if kind == "bytes":
+        return data.draw(st.binary(max_size=400))
+    if kind == "deep":
+        depth = data.draw(st.sampled_from([33, 500, 5_000, 50_000]))
+        return (data.draw(st.sampled_from(["[", '{"a":'])) * depth).encode()
+    if kind == "form":
+        fields = data.draw(form({"username": hostile_text, "email": hostile_text}))
+        text = "&".join(f"{k}={v if isinstance(v, str) else v[0]}" for k, v in fields.items())
+    else:
+        text = json.dumps(data.draw(json_values), ensure_ascii=data.draw(st.booleans()))
+    try:
+        return text.encode(charset or "utf-8")
+    except (LookupError, UnicodeEncodeError):
+        return text.encode("utf-8", "surrogatepass")
+
+
+class RequestClasses:
+    """Requests sent per class, and what came back, for the report at the end."""
+
+    sent: collections.Counter = collections.Counter()
+    statuses: collections.Counter = collections.Counter()
+
+
+@FUZZ
+@given(data=st.data())
+def test_every_post_route_in_any_charset_and_content_type(world, data):
+    name = data.draw(st.sampled_from(sorted(POST_ROUTES)))
+    path = _route_path(name, world)
+    charset = data.draw(st.sampled_from(CHARSETS))
+    content_type = data.draw(st.sampled_from(CONTENT_TYPES))
+    if charset is not None:
+        content_type = f"{content_type}; charset={charset}"
+    body = _body(data, charset)
+    who = data.draw(st.sampled_from(["anonymous", "marketer", "manager"]))
+    # As browsers are treated in production: the CSRF check runs. Signed-in clients send
+    # their real token in the header, so the request gets past it to the view.
+    client = Client(enforce_csrf_checks=True, raise_request_exception=True)
+    if who != "anonymous":
+        client.force_login(world[who])
+    client.cookies["csrftoken"] = "a" * 32
+    headers = {"HTTP_X_CSRFTOKEN": "a" * 32} if data.draw(st.booleans()) else {}
+    RequestClasses.sent["charset/content type"] += 1
+    response = check(
+        lambda: client.generic("POST", path, body, content_type=content_type, **headers),
+        # Whatever was refused changed nothing; an accepted body may have.
+        done=lambda r: r.status_code < 400,
+    )
+    RequestClasses.statuses[response.status_code // 100 * 100] += 1
+
+
+API_GETS = [
+    "/api/requests/",
+    "/api/requests/{waiting}/",
+    "/api/accounts/",
+    "/api/accounts/{account}/",
+    "/api/candidates/",
+    "/api/dashboard/",
+]
+
+
+@FUZZ
+@given(data=st.data())
+def test_every_api_operation_with_any_json_shape(world, data):
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=world["manager"])
+    client = Client(raise_request_exception=True, HTTP_AUTHORIZATION=f"Token {token.key}")
+    value = data.draw(json_values)
+    if data.draw(st.integers(0, 3)) == 0:  # the queries of the reading operations
+        path = data.draw(st.sampled_from(API_GETS)).format(
+            waiting=world["waiting"].pk, account=world["account"].pk
+        )
+        query = value if isinstance(value, dict) else {"q": value}
+        params = {str(k): json.dumps(v) if not isinstance(v, str) else v for k, v in query.items()}
+        send = lambda: client.get(path, params)  # noqa: E731
+    else:
+        route = data.draw(
+            st.sampled_from(
+                ["api-request-list", *(n for n in POST_ROUTES if n.startswith("api-request-"))]
+            )
+        )
+        path = _route_path(route, world)
+        charset = data.draw(st.sampled_from([None, "utf-8", "utf-16", "shift_jis", "latin-1"]))
+        body = json.dumps(value).encode(charset or "utf-8", "surrogatepass")
+        if data.draw(st.integers(0, 9)) == 0:
+            body = _body(data, charset)
+        content_type = "application/json" + (f"; charset={charset}" if charset else "")
+        send = lambda: client.generic("POST", path, body, content_type=content_type)  # noqa: E731
+    RequestClasses.sent["API JSON shape"] += 1
+    response = check(send, done=lambda r: r.status_code < 400)
+    RequestClasses.statuses[response.status_code // 100 * 100] += 1
+    if response.status_code >= 400:
+        assert set(response.json()) >= {"code", "detail", "field"}, response.content[:200]
+
+
+def test_the_post_route_list_covers_every_route():
+    from django.urls import get_resolver
+
+    def names(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                namespace = f"{pattern.namespace}:" if pattern.namespace else ""
+                if pattern.namespace == "admin":
+                    yield "admin:login"  # the admin's own pages are Django's
+                    continue
+                yield from names(pattern.url_patterns, prefix + namespace)
+            elif pattern.name:
+                yield prefix + pattern.name
+
+    routes = set(names(get_resolver().url_patterns))
+    assert routes - set(POST_ROUTES) - GET_ROUTES == set()
+    assert set(POST_ROUTES) - routes == set()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _request_classes_report():
+    yield
+    if RequestClasses.sent:  # shown with -s: what the whole-request fuzzing covered
+        print(
+            f"\nrequest-level fuzz: sent {dict(RequestClasses.sent)}, "
+            f"statuses {dict(sorted(RequestClasses.statuses.items()))}"
+        )
