@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -135,6 +136,7 @@ def _link_rate(group: str, request: HttpRequest) -> str:
 
 @ratelimit(key="ip", rate=_link_rate, method=ratelimit.ALL, block=True)
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache  # what a link shows changes with the request (and a 410 is cacheable)
 def action_link(http_request: HttpRequest, token: str, action: str) -> HttpResponse:
     """An answer from an email. GET only shows the form (mail scanners open links)."""
     if action not in links.OWNER_ACTIONS:

@@ -173,6 +173,7 @@ def test_an_expired_link_says_only_who_to_ask(client, clock, emailed, settings, 
     for response in (client.get(found["owner_go_ahead"]), client.post(found["defer"], {})):
         page = response.content.decode()
         assert response.status_code == 410 and "expired" in page
+        assert "no-store" in response["Cache-Control"]  # a 410 is cacheable by default
         # Who filed it, and a way in; nothing about the request as it is now.
         assert "Mai Marketer" in page and "mailto:marketer@example.com" in page
         assert 'href="/login/"' in page
