@@ -701,7 +701,7 @@ def _route_path(name: str, world: dict) -> str:
         elif value == "genuine":
             kwargs[key] = links.make_token(world["waiting"], world["sales"])
         elif value == "digest":
-            from interviews import digest
+            from interviews.notifications import digest
 
             kwargs[key] = digest.unsubscribe_token(world["sales"])
         else:

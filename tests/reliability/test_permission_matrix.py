@@ -151,6 +151,9 @@ EXPECTED: dict[str, Row] = {
     "crm_import_confirm": Row(
         "POST", no_args, ("login", "403", "403", "403", "redirect", "redirect")
     ),
+    "crm_import_cancel": Row(
+        "POST", no_args, ("login", "403", "403", "403", "redirect", "redirect")
+    ),
     # --- The REST API: a token or a session; JSON answers, 401 without credentials ----------
     # The same rules as the pages: requests and accounts visible as on the site (another
     # owner's are 404), actions for those who may take them (an empty body is refused).
