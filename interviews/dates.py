@@ -15,6 +15,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 
 def _local(value: dt.datetime) -> dt.datetime:
@@ -56,7 +57,11 @@ def time_of_day(value: dt.datetime | dt.time | None) -> str:
 def zone_name(value: dt.datetime) -> str:
     """The zone's abbreviation at that moment ("JST", "EST"), or "UTC+8" where the
     zone database only has a number."""
-    name = _local(value).tzname() or ""
+    return _abbreviation(_local(value))
+
+
+def _abbreviation(value: dt.datetime) -> str:
+    name = value.tzname() or ""
     if name[:1] in "+-" and name[1:].replace(":", "").isdigit():
         sign, digits = name[0], name[1:].replace(":", "")
         hours, minutes = int(digits[:2]), digits[2:4]
@@ -83,3 +88,25 @@ def moment(value: dt.datetime | None, *, zone: bool | None = None, year: bool | 
 
 def business_zone() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(settings.BUSINESS_TIME_ZONE)
+
+
+def business_clock(value: dt.datetime | None) -> str:
+    """The same moment on the business clock ("6:00 PM JST", or with the day when it is
+    another day there), for a reader outside the business zone; empty inside it."""
+    if value is None or reader_in_business_zone():
+        return ""
+    there = value.astimezone(business_zone())
+    same_day = there.date() == _local(value).date()
+    text = formats.date_format(there, "TIME_FORMAT" if same_day else "DAY_TIME_FORMAT")
+    return f"{text} {_abbreviation(there)}"
+
+
+def moment_both_zones(value: dt.datetime | None) -> str:
+    """Date, time and zone, and for a reader elsewhere the business clock's time beside it:
+    "Wed, Dec 9, 5:00 PM UTC+8 (6:00 PM JST)". Deadlines in email, where both matter."""
+    if value is None:
+        return ""
+    text = moment(value, zone=True)
+    there = business_clock(value)
+    # Translators: a time in the reader's zone, then the same time on the company's clock.
+    return _("%(here)s (%(there)s)") % {"here": text, "there": there} if there else text

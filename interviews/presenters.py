@@ -226,22 +226,27 @@ class EventView:
     event: RequestEvent
     facts: list[tuple[str, Any]] = field(default_factory=list)
     reason: str = ""
+    # What the owner (or the manager answering for them) wrote with an answer.
+    note: str = ""
     link: str = ""
 
 
 def event_view(event: RequestEvent, *, names: dict[int, str] | None = None) -> EventView:
     """What a timeline entry says beyond “who did what when”, per kind of event.
 
-    `names` maps user ids to names for events that store ids (reassignment).
+    `names` maps user ids to names for events that store ids (reassignment, a manager
+    answering on an owner's behalf).
     """
     names = names or {}
     d = {
         key: _parse(value) if key in _DATE_KEYS else value
         for key, value in (event.details or {}).items()
     }
-    view = EventView(event=event, reason=d.get("reason") or "")
+    view = EventView(event=event, reason=d.get("reason") or "", note=d.get("note") or "")
     facts = view.facts
     kind = event.kind
+    if d.get("on_behalf_of"):
+        facts.append((_("Answered on behalf of"), names.get(d["on_behalf_of"], "—")))
     if kind in (EventKind.DEFERRED, EventKind.DECLINED) and d.get("reason_category"):
         if kind == EventKind.DEFERRED:
             facts.append((_("Until"), _date(d.get("until"))))
@@ -291,8 +296,13 @@ def _policy(code: str) -> str:
 
 
 def reassignment_user_ids(events: list[RequestEvent]) -> set[int]:
+    """The people events name by id: both owners of a reassignment, the owner a manager
+    answered for."""
     ids: set[int] = set()
     for event in events:
+        on_behalf_of = (event.details or {}).get("on_behalf_of")
+        if isinstance(on_behalf_of, int):
+            ids.add(on_behalf_of)
         if event.kind == EventKind.OWNER_REASSIGNED:
             ids.update(
                 value

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from interviews import workflow
+from interviews import dates, workflow
 from interviews.forms.widgets import PlainRadioSelect
 from interviews.models import ReasonCategory
 from interviews.workflow.base import REASON_MAX_LENGTH
@@ -56,8 +56,8 @@ class DeferForm(forms.Form):
         first, last = workflow.deferral_range()
         self.fields["until"].widget = _date_input(first, last)
         self.fields["until"].help_text = _("Between %(first)s and %(last)s.") % {
-            "first": first.isoformat(),
-            "last": last.isoformat(),
+            "first": dates.day(first),
+            "last": dates.day(last),
         }
 
     def workflow_kwargs(self) -> dict:

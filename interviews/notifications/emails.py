@@ -1,20 +1,26 @@
 """Rendering notifications into email, in the recipient's language and time zone.
 
-One helper renders every kind from `templates/emails/<kind>/subject.txt` and `body.txt`;
-the HTML part wraps the same text in `templates/emails/base.html`, so both parts always
-say the same thing.
+Every kind has three templates under `templates/emails/<kind>/`: `subject.txt`, `body.txt`
+(the plain-text part, complete: every link spelled out) and `body.html` (the HTML part,
+built for mail clients: tables, one base layout `emails/base.html` and its partials).
+The HTML is styled by classes from `emails/email.css`; `css_inline` (Rust, maintained,
+no network) writes those rules into style attributes because Gmail and Outlook ignore
+most of a `<style>` tag, and keeps the @media rules (phone widths, dark mode) in one.
 """
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from typing import Any
 
+import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from interviews import links, presenters
 from interviews.links import absolute_url, request_url
@@ -27,10 +33,22 @@ from interviews.models import (
     NotificationKind,
     ReasonCategory,
 )
-from interviews.notifications import calendar_files, digest
+from interviews.notifications import calendar_files, digest, email_threads
 
 # Emails that ask the owner for an answer carry one signed link per answer.
 _ASKS_OWNER = {NotificationKind.NEW_REQUEST, NotificationKind.WOKE}
+
+# A grouped reminder shows this many requests in full (each with its own buttons) and
+# lists the rest, so a long one stays under Gmail's 102 KB clipping size.
+REMINDER_CARDS = 10
+
+# After the preview line: invisible characters that keep mail clients from filling the
+# preview with the start of the body.
+_PREHEADER_FILLER = mark_safe("\u034f\u200c\u00a0" * 40)  # noqa: S308 - constant text
+
+# Plain rules go into style attributes; @media rules stay in the <style> tag. Nothing is
+# fetched: the only stylesheet is the one in the email.
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, minify_css=True, load_remote_stylesheets=False)
 
 # Who a reply should reach: the marketer for what goes to owners, and the other way round.
 _TO_MARKETER = {NotificationKind.DECIDED, NotificationKind.SWITCHED_MARKETER}
@@ -57,6 +75,7 @@ def _context(notification: Notification) -> dict[str, Any]:
         "site_url": settings.SITE_URL,
         "home_url": absolute_url(reverse("home")),
         "how_it_works_url": absolute_url(reverse("how_it_works")),
+        "queue_url": absolute_url(reverse("owner_queue")),
     }
     if request is not None:
         context["request_url"] = request_url(request)
@@ -82,7 +101,12 @@ def _context(notification: Notification) -> dict[str, Any]:
             .select_related("account", "requested_by")
             .order_by("response_due_at", "pk")
         )
-        context["requests"] = [(r, request_url(r), _answers(r, notification)) for r in requests]
+        # Most urgent first: the ones shown in full, then the rest by name only.
+        context["requests"] = [
+            (r, request_url(r), _answers(r, notification)) for r in requests[:REMINDER_CARDS]
+        ]
+        context["more_requests"] = [(r, request_url(r)) for r in requests[REMINDER_CARDS:]]
+        context["request_count"] = len(requests)
     if notification.kind == NotificationKind.WEEKLY_DIGEST:
         context.update(digest.email_context(notification))
     return context
@@ -105,7 +129,11 @@ def _reply_to(notification: Notification, context: dict[str, Any]) -> list[str]:
         requests = context.get("requests") or []
         return [requests[0][0].requested_by.email] if requests else []
     person = request.owner if notification.kind in _TO_MARKETER else request.requested_by
-    return [person.email] if person.pk != notification.recipient_id else []
+    if person.pk == notification.recipient_id:
+        # The owner told that a manager answered for them replies to that manager.
+        actor = notification.event.actor if notification.event else None
+        return [actor.email] if actor is not None and actor.pk != person.pk else []
+    return [person.email]
 
 
 def _cc(notification: Notification) -> list[str]:
@@ -113,6 +141,20 @@ def _cc(notification: Notification) -> list[str]:
     if notification.payload.get("cc_manager") and manager is not None and manager.is_active:
         return [manager.email]
     return []
+
+
+@functools.cache
+def _stylesheet() -> str:
+    return render_to_string("emails/email.css")
+
+
+def render_html(template: str, context: dict[str, Any]) -> str:
+    """An HTML part: the template rendered, then its stylesheet inlined."""
+    html = render_to_string(
+        template,
+        {**context, "stylesheet": _stylesheet(), "preheader_filler": _PREHEADER_FILLER},
+    )
+    return _INLINER.inline(html)
 
 
 def render(notification: Notification) -> tuple[str, str, str, dict[str, Any]]:
@@ -124,11 +166,19 @@ def render(notification: Notification) -> tuple[str, str, str, dict[str, Any]]:
         context = _context(notification)
         base = f"emails/{notification.kind}"
         subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
+        context["subject"] = subject
         text = render_to_string(f"{base}/body.txt", context).strip() + "\n"
         # Every email ends with the same footer: where the agreement is explained.
         text += render_to_string("emails/_footer.txt", context).strip() + "\n"
-        html = render_to_string("emails/base.html", {**context, "subject": subject, "body": text})
+        html = render_html(f"{base}/body.html", context)
     return subject, text, html, context
+
+
+def _shown_request_ids(notification: Notification, context: dict[str, Any]) -> list[int]:
+    if notification.request_id is not None:
+        return [notification.request_id]
+    shown = [item[0].pk for item in context.get("requests") or []]
+    return shown + [item[0].pk for item in context.get("more_requests") or []]
 
 
 def build_message(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
@@ -145,6 +195,8 @@ def build_message(notification: Notification, *, connection=None) -> EmailMultiA
             # Out-of-office replies should not answer machine mail (RFC 3834).
             "Auto-Submitted": "auto-generated",
             "X-Interview-Relay-Kind": notification.kind,
+            # One conversation per request in the recipient's inbox.
+            **email_threads.thread_headers(notification, _shown_request_ids(notification, context)),
             # e.g. List-Unsubscribe on the digest.
             **context.get("email_headers", {}),
         },

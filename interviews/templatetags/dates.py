@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from interviews import dates
+from interviews import calendar, dates
 
 register = template.Library()
 
@@ -39,3 +42,27 @@ def moment(value):
 def moment_zoned(value):
     """Date and time with the zone, always (emails travel)."""
     return dates.moment(value, zone=True)
+
+
+@register.filter
+def moment_both_zones(value):
+    """Date, time and zone; for a reader outside the business zone, the business clock's
+    time too ("Wed, Dec 9, 5:00 PM UTC+8 (6:00 PM JST)")."""
+    return dates.moment_both_zones(value)
+
+
+@register.filter
+def business_days_left(value):
+    """How long is left until a deadline, in business days: “3 business days left”,
+    “due today”; beside the deadline itself, so the reader need not count."""
+    if value is None:
+        return ""
+    now = timezone.now()
+    if value <= now:
+        return _("the deadline has passed")
+    days = calendar.business_days_left(value, now)
+    if days == 0:
+        return _("due today")
+    return ngettext("%(days)d business day left", "%(days)d business days left", days) % {
+        "days": days
+    }

@@ -69,6 +69,11 @@ def _note(note: str) -> dict[str, str]:
     return {"note": note} if note else {}
 
 
+def _on_behalf(request: InterviewRequest, by: User) -> dict[str, int]:
+    """A manager answering for the owner: the timeline and the emails say so."""
+    return {} if by.pk == request.owner_id else {"on_behalf_of": request.owner_id}
+
+
 def _first_answer(request: InterviewRequest, now: dt.datetime) -> dt.datetime:
     return request.owner_responded_at or now
 
@@ -97,6 +102,7 @@ def request_owner_will_reach_out(
         details={
             "follow_up_due_at": window["response_due_at"].isoformat(),
             **_note(note),
+            **_on_behalf(request, by),
         },
         outreach_by=Outreach.OWNER,
         owner_responded_at=_first_answer(request, now),
@@ -126,7 +132,7 @@ def request_owner_go_ahead(
         kind=EventKind.OWNER_GO_AHEAD,
         actor=by,
         now=now,
-        details=_note(note),
+        details={**_note(note), **_on_behalf(request, by)},
         outreach_by=Outreach.MARKETING,
         owner_responded_at=_first_answer(request, now),
         **CLEARED_DEADLINES,
@@ -181,7 +187,12 @@ def request_defer(
         kind=EventKind.DEFERRED,
         actor=by,
         now=now,
-        details={"until": until.isoformat(), "reason_category": category, "reason": reason},
+        details={
+            "until": until.isoformat(),
+            "reason_category": category,
+            "reason": reason,
+            **_on_behalf(request, by),
+        },
         owner_responded_at=_first_answer(request, now),
         deferral_count=request.deferral_count + 1,
         response_due_at=None,
@@ -213,7 +224,7 @@ def request_decline(
     request = _owner_answer(request_id, action="decline", by=by, expected_version=expected_version)
     category = _clean_category(reason_category)
     reason = _clean_reason(reason)
-    details = {"reason_category": category, "reason": reason}
+    details = {"reason_category": category, "reason": reason, **_on_behalf(request, by)}
     if pause_account_until is not None:
         account_mark_sensitive(
             account_id=request.account_id, by=by, until=pause_account_until, reason=reason, now=now

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -11,104 +10,32 @@ from django.core import mail
 from accounts.models import User
 from interviews import jobs, workflow
 from interviews.models import Notification, NotificationKind
-from interviews.notifications import outbox
-from tests.conftest import TOKYO
-from tests.factories import AccountFactory, CandidateFactory
+from tests.interviews.email_journey import html_of, kind_of, send_every_kind
 
 pytestmark = pytest.mark.django_db
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
-def tokyo(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=TOKYO)
-
-
-def _sending(step):
-    """Run a step, then send what it queued, as the on-commit task does in production."""
-
-    def run(*args, **kwargs):
-        result = step(*args, **kwargs)
-        outbox.send_pending()
-        return result
-
-    return run
-
-
 @pytest.fixture(params=["en", "ja"])
 def every_kind(request, clock, file_request, marketer, sales, cs, manager):
-    """Drive requests through every transition, people reading in one language; returns
-    the emails actually sent."""
+    """Every kind of email, as sent to people reading in one language."""
     language = request.param
-    for person in (marketer, sales, cs, manager):
-        person.language = language
-        person.save()
-    w = type(
-        "W",
-        (),
-        {name: staticmethod(_sending(getattr(workflow, name))) for name in workflow.__all__},
+    sent = send_every_kind(
+        language,
+        clock=clock,
+        file_request=file_request,
+        marketer=marketer,
+        sales=sales,
+        cs=cs,
+        manager=manager,
     )
-    file = _sending(file_request)
-
-    r1 = file()
-    w.request_owner_go_ahead(request_id=r1.pk, by=sales)
-    w.request_schedule(
-        request_id=r1.pk, by=marketer, interview_at=tokyo(2026, 12, 9, 14, 0), location="Zoom"
-    )
-    w.request_complete(
-        request_id=r1.pk,
-        by=marketer,
-        outcome_summary="Close went from 9 days to 3.",
-        published_url="https://example.com/s",
-    )
-
-    def new_account(name):
-        account = AccountFactory(owner=sales, name=name)
-        return {"account": account, "candidates": [CandidateFactory(account=account)]}
-
-    r2 = file(**new_account("Beta & Sons"))
-    w.request_defer(
-        request_id=r2.pk,
-        by=sales,
-        until=dt.date(2026, 12, 3),
-        reason_category="customer_busy",
-        reason="Busy",
-    )
-    r3 = file(**new_account("Gamma"))
-    w.request_extend_deadline(request_id=r3.pk, by=manager, extra_business_days=1, reason="Trip")
-    w.request_reassign_owner(request_id=r3.pk, by=manager, new_owner=cs, reason="Sato on leave")
-    w.request_owner_will_reach_out(request_id=r3.pk, by=cs)
-    w.request_customer_declined(request_id=r3.pk, by=cs, reason="Busy year")
-    r4 = file(**new_account("Delta"))
-    w.request_cancel(request_id=r4.pk, by=marketer, reason="Campaign dropped")
-    r5 = file(**new_account("Epsilon"))
-    w.request_force_switch(request_id=r5.pk, by=manager, reason="Launch")
-    w.account_owner_changed(account_id=r5.account_id, new_owner=cs, by=manager, reason="CRM update")
-    r6 = file(**new_account("Zeta"))
-    w.request_edit(
-        request_id=r6.pk,
-        by=marketer,
-        purpose=r6.purpose,
-        topic="Zeta: a sharper angle",
-        questions=r6.questions,
-        candidates=list(r6.candidates.all()),
-    )
-    w.comment_add(request_id=r6.pk, by=marketer, body="Could you introduce us to their CFO too?")
-    clock.move_to(tokyo(2026, 12, 3, 9, 0))  # r2 wakes, reminders for the others
-    jobs.process_deadlines()
-    clock.move_to(tokyo(2026, 12, 22, 9, 0))  # everything still waiting switches
-    jobs.process_deadlines()
-    return language, list(mail.outbox)
-
-
-def kind_of(message) -> str:
-    return message.extra_headers["X-Interview-Relay-Kind"]
+    return language, sent
 
 
 def test_every_kind_is_sent(every_kind):
     _, sent = every_kind
-    # The weekly digest is not about one request; its own tests cover it.
-    assert {kind_of(m) for m in sent} == set(NotificationKind.values) - {"weekly_digest"}
+    assert {kind_of(m) for m in sent} == set(NotificationKind.values)
     assert not Notification.objects.filter(status__in=["pending", "sending", "failed"]).exists()
 
 
@@ -179,7 +106,7 @@ def test_reply_goes_to_a_person(clock, file_request, marketer, sales):
 
 def test_html_links_every_address_of_the_text_as_urlize_would(every_kind):
     """The HTML part links what Django's urlize links, on every real email's text."""
-    from django.utils.html import urlize
+    from django.utils.html import escape, urlize
 
     from interviews.templatetags.email_html import linkify
 
@@ -189,7 +116,7 @@ def test_html_links_every_address_of_the_text_as_urlize_would(every_kind):
         assert linkify(message.body) == expected, kind_of(message)
         html = message.alternatives[0].content
         for url in re.findall(r"https?://\S+", message.body):
-            assert f'href="{url}"' in html, (kind_of(message), url)
+            assert f'href="{escape(url)}"' in html, (kind_of(message), url)
 
 
 @pytest.mark.parametrize(
@@ -244,3 +171,231 @@ def test_titles_are_bracketed_the_readers_way(every_kind):
         assert "Tanaka Hanako（CIO）" in message.body
     else:
         assert "Tanaka Hanako (CIO)" in message.body
+
+
+# --- The HTML part: made for mail clients --------------------------------------------------
+
+TOKEN_LINK = re.compile(r"/r/[^/\s\"<>]+/")
+
+
+def _visible_text(html: str) -> str:
+    """What a reader sees: no tags, no attributes, no head, no comments."""
+    body = html.split("<body", 1)[-1]
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_html_is_made_for_mail_clients(every_kind):
+    language, sent = every_kind
+    for message in sent:
+        html = html_of(message)
+        kind = kind_of(message)
+        assert f'<html lang="{language}"' in html, kind
+        assert "<script" not in html.lower() and "<img" not in html.lower(), kind
+        assert "<h1" in html, kind
+        # Every table is layout; none is announced as data by a screen reader.
+        tables = re.findall(r"<table[^>]*>", html)
+        assert tables and all('role="presentation"' in t for t in tables), kind
+        # The stylesheet is inlined: every styled element carries its style...
+        assert 'class="card" style="' in html or 'class="card" bgcolor="#ffffff" style="' in html
+        assert "max-width:600px" in html, kind
+        # ...and only the @media rules (phone width, dark mode) stay in the <style> tag.
+        style = re.search(r"<style>(.*?)</style>", html, flags=re.S).group(1)
+        assert "prefers-color-scheme: dark" in style and "max-width: 480px" in style
+        assert not re.search(r"^\s*\.[a-z-]+\s*\{", style), "plain rules left un-inlined"
+        # A hidden preview line comes first.
+        preheader = re.search(r'<div class="preheader" style="([^"]*)">([^<]*)', html)
+        assert preheader and "display:none" in preheader.group(1), kind
+        assert preheader.group(2).strip(), kind
+
+
+def test_html_never_shows_a_raw_token_link(every_kind):
+    _, sent = every_kind
+    for message in sent:
+        html = html_of(message)
+        visible = _visible_text(html)
+        assert not TOKEN_LINK.search(visible), kind_of(message)
+        assert "http" not in visible.replace("Interview Relay", ""), (kind_of(message), visible)
+        # The text part spells every link of the HTML part out.
+        for href in re.findall(r'href="(https?://[^"]+)"', html):
+            assert href.replace("&amp;", "&") in message.body, (kind_of(message), href)
+
+
+def test_the_request_email_puts_the_answers_right_after_the_ask(every_kind):
+    language, sent = every_kind
+    message = next(m for m in sent if kind_of(m) == "new_request")
+    html = html_of(message)
+    ask = html.index("<h1")
+    deadline = html.index('class="deadline"')
+    first_button = html.index('class="btn-primary-link"')
+    details = html.index('class="layout details"')
+    agreement = html.index("/how-it-works/")
+    assert ask < deadline < first_button < details < agreement
+    buttons = re.findall(
+        r'class="(btn-primary|btn-secondary)-link" href="[^"]*/r/[^/]+/(\w+)/"', html
+    )
+    assert buttons == [
+        ("btn-primary", "owner_will_reach_out"),
+        ("btn-primary", "owner_go_ahead"),
+        ("btn-secondary", "defer"),
+        ("btn-secondary", "decline"),
+    ]
+    # Who asks, for which account, for what; the deadline with weekday, time, zone and
+    # the business days left.
+    h1 = _visible_text(html[ask : html.index("</h1>")])
+    assert "Mai Marketer" in h1 and "Acme KK" in h1 and "Why Acme moved its ledger to us" in h1
+    deadline_text = " ".join(_visible_text(html[deadline:first_button]).split())
+    if language == "ja":
+        assert "12月7日(月) 18:00 JST" in deadline_text and "残り5営業日" in deadline_text
+    else:
+        assert "Mon, Dec 7, 6:00 PM JST" in deadline_text
+        assert "5 business days left" in deadline_text
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("en", "[Answer by Mon Dec 7] Interview request for Acme KK"),
+        ("ja", "【回答期限 12/7(月)】Acme KK様へのインタビュー依頼"),
+    ],
+)
+def test_the_subject_says_what_is_asked_and_by_when(clock, file_request, sales, language, subject):
+    sales.language = language
+    sales.save()
+    file_request()
+    jobs.process_deadlines()
+    (message,) = mail.outbox
+    assert message.subject == subject
+
+
+def test_a_reader_elsewhere_sees_the_deadline_on_both_clocks(clock, file_request, sales):
+    sales.time_zone = "Asia/Singapore"
+    sales.language = "en"
+    sales.save()
+    file_request()
+    jobs.process_deadlines()
+    (message,) = mail.outbox
+    assert "Mon, Dec 7, 5:00 PM UTC+8 (6:00 PM JST) (5 business days left)" in message.body
+    assert "Mon, Dec 7, 5:00 PM UTC+8 (6:00 PM JST)" in html_of(message)
+
+
+def test_owner_is_told_in_their_words_when_a_manager_answered_for_them(every_kind):
+    language, sent = every_kind
+    (message,) = [m for m in sent if kind_of(m) == "decided" and m.to == ["sales@example.com"]]
+    assert message.reply_to == ["manager@example.com"]
+    if language == "ja":
+        assert "マネージャーのMori Managerさんが、あなたに代わって" in message.body
+        assert "マネージャーのMori Managerさんが、あなたに代わって" in html_of(message)
+    else:
+        assert "Mori Manager, a manager, answered this interview request for you" in message.body
+        assert "Mori Manager, a manager, answered this interview request for you" in html_of(
+            message
+        )
+    assert "Sato is away; go ahead." in message.body
+    # The marketer hears the answer too, and that it came from the manager.
+    to_marketer = next(
+        m
+        for m in sent
+        if kind_of(m) == "decided" and m.to == ["marketer@example.com"] and "Eta" in m.subject
+    )
+    assert "Mori Manager" in to_marketer.body
+
+
+def _another_account(owner) -> dict:
+    from tests.factories import AccountFactory, CandidateFactory
+
+    account = AccountFactory(owner=owner)
+    return {"account": account, "candidates": [CandidateFactory(account=account)]}
+
+
+# --- One conversation per request ----------------------------------------------------------
+
+
+def test_every_email_about_a_request_joins_its_conversation(every_kind):
+    _, sent = every_kind
+    ids = [m.extra_headers["Message-ID"] for m in sent]
+    assert len(set(ids)) == len(ids), "each email has its own Message-ID"
+    roots = {}
+    for message in sent:
+        if kind_of(message) == "new_request" and "In-Reply-To" not in message.extra_headers:
+            request_id = int(
+                re.search(
+                    r"<request-(\d+)@127\.0\.0\.1>", message.extra_headers["Message-ID"]
+                ).group(1)
+            )
+            roots[request_id] = message.extra_headers["Message-ID"]
+    assert len(roots) == 8  # one per request filed
+    for message in sent:
+        headers = message.extra_headers
+        if headers["Message-ID"] in roots.values():
+            continue
+        if kind_of(message) in ("weekly_digest", "reminder") and "In-Reply-To" not in headers:
+            continue  # not about one request (checked below)
+        assert headers["In-Reply-To"] in roots.values(), kind_of(message)
+        assert headers["References"] == headers["In-Reply-To"]
+        assert headers["Message-ID"].endswith("@127.0.0.1>")
+
+
+def test_a_reminder_joins_the_conversation_of_its_one_request_only(
+    clock, file_request, sales, account
+):
+    from tests.interviews.email_journey import tokyo
+
+    first = file_request()
+    jobs.process_deadlines()
+    clock.move_to(tokyo(2026, 12, 3, 9, 0))
+    jobs.process_deadlines()
+    reminder = next(m for m in mail.outbox if kind_of(m) == "reminder")
+    assert reminder.extra_headers["In-Reply-To"] == f"<request-{first.pk}@127.0.0.1>"
+
+    mail.outbox.clear()
+    second = file_request(topic="Another angle", **_another_account(sales))
+    third = file_request(topic="And a third", **_another_account(sales))
+    jobs.process_deadlines()
+    clock.move_to(tokyo(2026, 12, 8, 9, 0))
+    jobs.process_deadlines()
+    (grouped,) = [m for m in mail.outbox if kind_of(m) == "reminder"]
+    assert "Another angle" in grouped.body and "And a third" in grouped.body
+    # Naming several requests would merge their conversations: it stands alone.
+    assert "In-Reply-To" not in grouped.extra_headers
+    assert "References" not in grouped.extra_headers
+    assert second.pk != third.pk
+
+
+# --- Grouped reminders ---------------------------------------------------------------------
+
+
+def test_a_long_reminder_shows_the_most_urgent_in_full_and_stays_unclipped(
+    clock, file_request, sales
+):
+    from tests.interviews.email_journey import tokyo
+
+    sales.language = "ja"
+    sales.save()
+    for n in range(30):
+        clock.move_to(tokyo(2026, 11, 30, 10, n))
+        file_request(
+            topic=f"Topic number {n:02d}",
+            note_to_owner="Background " * 20,
+            **_another_account(sales),
+        )
+    jobs.process_deadlines()
+    mail.outbox.clear()
+    clock.move_to(tokyo(2026, 12, 3, 9, 0))
+    jobs.process_deadlines()
+    (message,) = [m for m in mail.outbox if kind_of(m) == "reminder"]
+    html = html_of(message)
+    assert len(html.encode()) < 102 * 1024, len(html.encode())
+    assert "30" in message.subject
+    # Ten cards with their own four answers, most urgent (filed first) first.
+    assert html.count('class="layout item"') == 10
+    assert len(re.findall(r'href="[^"]*/r/[^"]*/owner_go_ahead/"', html)) == 10
+    cards = [html.index(f"Topic number {n:02d}") for n in range(10)]
+    assert cards == sorted(cards)
+    # The other twenty by name, and the queue for all of them.
+    assert (
+        "http://127.0.0.1:8000/waiting/" in html
+        and "http://127.0.0.1:8000/waiting/" in message.body
+    )
+    assert html.count('class="rest"') == 20
+    assert "ほかに20件の依頼がご回答を待っています" in message.body
