@@ -3,18 +3,16 @@
 Every kind has three templates under `templates/emails/<kind>/`: `subject.txt`, `body.txt`
 (the plain-text part, complete: every link spelled out) and `body.html` (the HTML part,
 built for mail clients: tables, one base layout `emails/base.html` and its partials).
-The HTML is styled by classes from `emails/email.css`; `css_inline` (Rust, maintained,
-no network) writes those rules into style attributes because Gmail and Outlook ignore
-most of a `<style>` tag, and keeps the @media rules (phone widths, dark mode) in one.
+The HTML is styled by classes from `emails/email.css`, written into style attributes once
+per template when it is loaded (`html_templates`), because Gmail and Outlook ignore most
+of a `<style>` tag; the @media rules (phone widths, dark mode) stay in one.
 """
 
 from __future__ import annotations
 
-import functools
 import zoneinfo
 from typing import Any
 
-import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -33,7 +31,7 @@ from interviews.models import (
     NotificationKind,
     ReasonCategory,
 )
-from interviews.notifications import calendar_files, digest, email_threads
+from interviews.notifications import calendar_files, digest, email_threads, html_templates
 
 # Emails that ask the owner for an answer carry one signed link per answer.
 _ASKS_OWNER = {NotificationKind.NEW_REQUEST, NotificationKind.WOKE}
@@ -45,10 +43,6 @@ REMINDER_CARDS = 10
 # After the preview line: invisible characters that keep mail clients from filling the
 # preview with the start of the body.
 _PREHEADER_FILLER = mark_safe("\u034f\u200c\u00a0" * 40)  # noqa: S308 - constant text
-
-# Plain rules go into style attributes; @media rules stay in the <style> tag. Nothing is
-# fetched: the only stylesheet is the one in the email.
-_INLINER = css_inline.CSSInliner(keep_at_rules=True, minify_css=True, load_remote_stylesheets=False)
 
 # Who a reply should reach: the marketer for what goes to owners, and the other way round.
 _TO_MARKETER = {NotificationKind.DECIDED, NotificationKind.SWITCHED_MARKETER}
@@ -143,18 +137,16 @@ def _cc(notification: Notification) -> list[str]:
     return []
 
 
-@functools.cache
-def _stylesheet() -> str:
-    return render_to_string("emails/email.css")
-
-
 def render_html(template: str, context: dict[str, Any]) -> str:
-    """An HTML part: the template rendered, then its stylesheet inlined."""
-    html = render_to_string(
+    """An HTML part, its styles already inlined in the template."""
+    return html_templates.render(
         template,
-        {**context, "stylesheet": _stylesheet(), "preheader_filler": _PREHEADER_FILLER},
+        {
+            **context,
+            "media_style": html_templates.media_style(),
+            "preheader_filler": _PREHEADER_FILLER,
+        },
     )
-    return _INLINER.inline(html)
 
 
 def render(notification: Notification) -> tuple[str, str, str, dict[str, Any]]:
