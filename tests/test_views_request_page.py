@@ -510,3 +510,48 @@ def test_action_pages_only_accept_posts(client, outreach, marketer):
     client.force_login(marketer)
     for name in ("request_schedule", "request_complete", "request_cancel"):
         assert client.get(url(name, outreach)).status_code == 405
+
+
+# --- The owner's note, and a manager answering for the owner -----------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_owners_note_shows_in_the_timeline_for_everyone_involved(
+    client, request_, marketer, sales, manager, language
+):
+    workflow.request_owner_will_reach_out(
+        request_id=request_.pk, by=sales, note="I see their CIO on Thursday; I'll ask then."
+    )
+    label = "Note for marketing" if language == "en" else "マーケティングへのメモ"
+    for person in (marketer, sales, manager):
+        person.language = language
+        person.save()
+        client.force_login(person)
+        timeline = html_of(client, request_)
+        timeline = timeline[timeline.index('id="timeline"') :]
+        assert "I see their CIO on Thursday; I&#x27;ll ask then." in timeline, person.email
+        assert label in timeline, person.email
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "Answered on behalf of"), ("ja", "担当者に代わって回答")]
+)
+def test_a_manager_answering_for_the_owner_is_recorded_as_such(
+    client, request_, marketer, sales, manager, language, label
+):
+    workflow.request_owner_go_ahead(request_id=request_.pk, by=manager, note="Sato is away.")
+    event = request_.events.get(kind=EventKind.OWNER_GO_AHEAD)
+    assert event.actor == manager and event.details["on_behalf_of"] == sales.pk
+    marketer.language = language
+    marketer.save()
+    client.force_login(marketer)
+    timeline = html_of(client, request_)
+    timeline = timeline[timeline.index('id="timeline"') :]
+    assert f"<dt>{label}</dt><dd>Sato Sales</dd>" in timeline
+    assert "Mori Manager" in timeline and "Sato is away." in timeline
+
+
+def test_an_owner_answering_themselves_is_not_marked_as_on_behalf(request_, sales):
+    workflow.request_owner_go_ahead(request_id=request_.pk, by=sales)
+    event = request_.events.get(kind=EventKind.OWNER_GO_AHEAD)
+    assert "on_behalf_of" not in event.details

@@ -94,3 +94,43 @@ def test_a_deferral_outside_the_allowed_range_names_the_dates_the_japanese_way(
         )
     assert "2027-" not in str(error.value.message)
     assert "12月1日(火)" in str(error.value.message)
+
+
+# --- Deadlines in email: both clocks, and the business days left -------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "expected"),
+    [
+        ("en", "Asia/Tokyo", "Mon, Dec 14, 6:00 PM JST"),
+        ("ja", "Asia/Tokyo", "12月14日(月) 18:00 JST"),
+        ("en", "Asia/Singapore", "Mon, Dec 14, 5:00 PM UTC+8 (6:00 PM JST)"),
+        ("ja", "Asia/Singapore", "12月14日(月) 17:00 UTC+8（18:00 JST）"),
+        # Another day there: the business clock's day is named too.
+        ("en", "America/New_York", "Mon, Dec 14, 4:00 AM EST (6:00 PM JST)"),
+        ("en", "Pacific/Honolulu", "Sun, Dec 13, 11:00 PM HST (Mon, Dec 14, 6:00 PM JST)"),
+        ("ja", "Pacific/Honolulu", "12月13日(日) 23:00 HST（12月14日(月) 18:00 JST）"),
+    ],
+)
+def test_a_deadline_in_email_is_on_the_readers_clock_and_the_business_clock(
+    language, zone, expected
+):
+    assert read(language, zone, dates.moment_both_zones, DEADLINE) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "now", "expected"),
+    [
+        ("en", dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC), "7 business days left"),
+        ("ja", dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC), "残り7営業日"),
+        ("en", dt.datetime(2026, 12, 11, 1, 0, tzinfo=dt.UTC), "1 business day left"),
+        ("en", dt.datetime(2026, 12, 14, 1, 0, tzinfo=dt.UTC), "due today"),
+        ("ja", dt.datetime(2026, 12, 14, 1, 0, tzinfo=dt.UTC), "本日が期限"),
+        ("en", dt.datetime(2026, 12, 14, 9, 30, tzinfo=dt.UTC), "the deadline has passed"),
+    ],
+)
+def test_the_business_days_left_are_said_beside_the_deadline(language, now, expected):
+    from interviews.templatetags.dates import business_days_left
+
+    with time_machine.travel(now, tick=False):
+        assert read(language, "Europe/London", business_days_left, DEADLINE) == expected
