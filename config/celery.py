@@ -35,4 +35,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=30, hour=3),
         "options": {"expires": 6 * 60 * 60},
     },
+    # Daily at 03:40: sign-in audit records (axes' access logs) older than
+    # SIGN_IN_LOG_RETENTION_DAYS are deleted. Idempotent; `manage.py prune_sign_in_logs` too.
+    "prune-sign-in-logs": {
+        "task": "accounts.tasks.prune_sign_in_logs",
+        "schedule": crontab(minute=40, hour=3),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }

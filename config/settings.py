@@ -243,6 +243,11 @@ AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_network"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # SignInLockout clears the account's failures only
 AXES_VERBOSE = False  # one line per failure is enough; addresses only where they count
+# The sign-in audit: axes logs each sign-in, and each failure too (AccessFailureLog), for
+# the admin. It is kept SIGN_IN_LOG_RETENTION_DAYS; a daily job deletes older records so
+# personal data does not pile up (accounts/sign_in_log.py).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+SIGN_IN_LOG_RETENTION_DAYS = env_int("SIGN_IN_LOG_RETENTION_DAYS", 90, minimum=1)
 # Password-reset emails per hour for one account, and requests per hour from one address;
 # past either, the page answers as always and sends nothing (accounts/password_reset.py).
 PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR = env_int("PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR", 3, minimum=1)
