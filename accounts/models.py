@@ -175,6 +175,7 @@ class Account(models.Model):
     name = models.CharField(_("name"), max_length=200)
     crm_id = models.CharField(_("CRM id"), max_length=64, blank=True)
     domain = models.CharField(_("domain"), max_length=253, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

@@ -245,12 +245,21 @@ class EventKind(models.TextChoices):
     FORCED_SWITCH = "forced_switch", _("Manager switched to marketing")
     REMINDER_SENT = "reminder_sent", _("Reminder sent")
     EDITED = "edited", _("Request edited")
+    FINDINGS_ADDED = "findings_added", _("Findings added")
+    FINDING_EDITED = "finding_edited", _("Finding edited")
+    CONTEXT_SHARED = "context_shared", _("Owner shared what sales already has")
 
 
 # Events that record something without changing the request's state: they carry the
 # version they happened in instead of bumping it, because the owner's email links carry
 # the version and a reminder or a typo fix must not turn those links stale.
-NON_VERSIONED_EVENT_KINDS = (EventKind.REMINDER_SENT, EventKind.EDITED)
+NON_VERSIONED_EVENT_KINDS = (
+    EventKind.REMINDER_SENT,
+    EventKind.EDITED,
+    EventKind.FINDINGS_ADDED,
+    EventKind.FINDING_EDITED,
+    EventKind.CONTEXT_SHARED,
+)
 
 
 class RequestEvent(models.Model):
@@ -320,6 +329,7 @@ class NotificationKind(models.TextChoices):
     COMMENT = "comment", _("Comment (to the marketer and the owner)")
     EDITED = "edited", _("Request edited (to the owner)")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest (to managers)")
+    FINDINGS_SHARED = "findings_shared", _("Findings shared (to the owner and their manager)")
 
 
 class Comment(models.Model):
@@ -441,3 +451,116 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class FindingKind(models.TextChoices):
+    """What a finding is about: the questions sales asks of a won customer."""
+
+    WHY_US = "why_us", _("Why they chose us")
+    COMPARED = "compared", _("What they compared us with")
+    BEFORE = "before", _("What they did before")
+    FIRST_VALUE = "first_value", _("When they first saw value")
+    OBJECTION = "objection", _("Objection or risk")
+    DESCRIBE_US = "describe_us", _("How they describe us")
+    PRODUCT_FEEDBACK = "product_feedback", _("Product feedback")
+
+
+class Finding(models.Model):
+    """One thing an interview taught us, findable by the people who sell.
+
+    Written only through `interviews.workflow.findings`, which keeps `search_text` (the
+    statement, quote and speaker, normalised for matching) in step with the fields.
+    """
+
+    request = models.ForeignKey(
+        InterviewRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="findings",
+    )
+    # The request's account, copied: the library filters and sorts by it without a join,
+    # and a request never changes its account.
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="findings"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FindingKind.choices)
+    statement = models.TextField(_("finding"))
+    quote = models.TextField(_("verbatim quote"), blank=True)
+    speaker = models.ForeignKey(
+        Candidate,
+        verbose_name=_("said by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    quotable = models.BooleanField(
+        _("may be quoted externally"),
+        default=False,
+        help_text=_("The customer approved using this in customer-facing material."),
+    )
+    search_text = models.TextField(_("search text"), editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added"))
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FindingKind.values), name="finding_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="finding_newest_idx"),
+            models.Index(fields=["kind", "-created_at"], name="finding_kind_idx"),
+            models.Index(fields=["account", "-created_at"], name="finding_account_idx"),
+            models.Index(fields=["request", "created_at"], name="finding_request_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+
+class SalesContext(models.Model):
+    """What the owner already has about the customer (call notes, recordings, CRM notes),
+    shared with the marketer before they contact the customer. It never changes the
+    request's state or the owner's answer."""
+
+    request = models.ForeignKey(
+        InterviewRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="sales_context",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shared by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    excerpt = models.TextField(_("meeting-note excerpt"), blank=True)
+    # One http(s) address a line: call recordings, CRM notes.
+    links = models.TextField(_("links"), blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("shared"))
+
+    class Meta:
+        verbose_name = _("what sales already has")
+        verbose_name_plural = _("what sales already has")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="salescontext_request_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line for line in self.links.splitlines() if line.strip()]

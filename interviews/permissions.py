@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from accounts.models import Department
 from interviews.lifecycle import TRANSITIONS
 from interviews.models import InterviewRequest, Outreach
 
@@ -113,4 +114,28 @@ def allowed_actions(user: User, request: InterviewRequest) -> frozenset[str]:
         action
         for action, check in _ACTION_CHECKS.items()
         if request.status in TRANSITIONS[action] and check(user, request)
+    )
+
+
+# --- Findings: what interviews taught, for the people who sell ---------------------------
+
+
+_FINDING_READERS = (Department.MARKETING, Department.SALES, Department.CUSTOMER_SUCCESS)
+
+
+def can_read_findings(user: User) -> bool:
+    """Sales, customer success, marketing and managers read the library."""
+    return bool(user.is_active and (is_manager(user) or user.department in _FINDING_READERS))
+
+
+def can_write_findings(user: User, request: InterviewRequest | None = None) -> bool:
+    """Marketers (who ran the interview) and managers add and correct findings."""
+    return is_marketer(user) or is_manager(user)
+
+
+def can_share_context(user: User, request: InterviewRequest) -> bool:
+    """The owner (now or at filing) or a manager may attach what sales already has."""
+    return bool(
+        user.is_active
+        and (user.pk in (request.owner_id, request.owner_at_filing_id) or is_manager(user))
     )

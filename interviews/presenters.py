@@ -12,13 +12,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from interviews import calendar, dates, permissions
-from interviews.models import EventKind, InterviewRequest, ReasonCategory, RequestEvent, Status
+from interviews.models import (
+    EventKind,
+    Finding,
+    InterviewRequest,
+    ReasonCategory,
+    RequestEvent,
+    Status,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -284,7 +292,26 @@ def event_view(event: RequestEvent, *, names: dict[int, str] | None = None) -> E
         view.link = d.get("published_url") or ""
     elif kind == EventKind.EDITED:
         facts.append((_("Changed"), join_list(changed_labels(event.details or {}))))
+    elif kind == EventKind.FINDINGS_ADDED:
+        count = d.get("count") or 0
+        facts.append(
+            (_("Findings"), ngettext("%(n)d finding", "%(n)d findings", count) % {"n": count})
+        )
+    elif kind == EventKind.FINDING_EDITED:
+        facts.append(
+            (_("Changed"), join_list(finding_field_label(f) for f in d.get("changed", [])))
+        )
+        before = d.get("before") or {}
+        if before.get("statement"):
+            view.reason = _("Before: %(text)s") % {"text": before["statement"]}
     return view
+
+
+def finding_field_label(name: str) -> str:
+    try:
+        return str(Finding._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 def _n_business_days(days: int) -> str:

@@ -32,6 +32,7 @@ from interviews.workflow.filing import (
     request_file,
     response_deadline_preview,
 )
+from interviews.workflow.findings import FindingInput, finding_edit, findings_add
 from interviews.workflow.manager import (
     request_extend_deadline,
     request_force_switch,
@@ -51,6 +52,7 @@ from interviews.workflow.owner import (
     request_owner_will_reach_out,
 )
 from interviews.workflow.ownership import account_owner_changed
+from interviews.workflow.sales_context import sales_context_add
 from interviews.workflow.system import (
     request_switch_overdue,
     request_wake,
@@ -64,6 +66,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "TRANSITIONS",
     "FilingPolicy",
+    "FindingInput",
     "NewCandidate",
     "account_clear_sensitive",
     "account_mark_sensitive",
@@ -72,6 +75,8 @@ __all__ = [
     "comment_add",
     "deferral_range",
     "filing_policy",
+    "finding_edit",
+    "findings_add",
     "overdue_q",
     "reminder_due_q",
     "request_cancel",
@@ -90,6 +95,7 @@ __all__ = [
     "request_switch_overdue",
     "request_wake",
     "response_deadline_preview",
+    "sales_context_add",
     "send_reminders_batch",
     "switch_overdue_batch",
     "wake_batch",

@@ -1,0 +1,95 @@
+"""The findings library's read side: which findings match a search and the filters.
+
+Everyone who may read the library sees every finding (it is shared knowledge, not a
+request's private state); `permissions.can_read_findings` decides who may open it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Account
+from interviews import calendar, text_search
+from interviews.models import Finding
+
+
+@dataclass(frozen=True)
+class FindingFilters:
+    q: str = ""
+    kind: str = ""
+    account_id: int | None = None
+    industry: str = ""
+    purpose: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    quotable_only: bool = False
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()), calendar.business_tz())
+
+
+def findings(filters: FindingFilters) -> QuerySet[Finding]:
+    """Newest first, each with what a row shows (account, request, speaker, author)."""
+    qs = Finding.objects.select_related("account", "request", "speaker", "created_by")
+    for term in text_search.terms(filters.q):
+        # LIKE, not icontains: search_text is already folded, and the trigram index
+        # serves a plain LIKE on the column (icontains would wrap it in UPPER()).
+        qs = qs.filter(search_text__contains=term)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.account_id:
+        qs = qs.filter(account_id=filters.account_id)
+    if filters.industry:
+        qs = qs.filter(account__industry=filters.industry)
+    if filters.purpose:
+        qs = qs.filter(request__purpose=filters.purpose)
+    if filters.date_from:
+        qs = qs.filter(created_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(created_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
+    if filters.quotable_only:
+        qs = qs.filter(quotable=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def industries() -> list[str]:
+    """The industries accounts have, for the filter's choices."""
+    return list(
+        Account.objects.exclude(industry="")
+        .order_by("industry")
+        .values_list("industry", flat=True)
+        .distinct()
+    )
+
+
+def for_request(request_id: int) -> QuerySet[Finding]:
+    return (
+        Finding.objects.filter(request_id=request_id)
+        .select_related("speaker", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+def for_account(account_id: int, *, limit: int = 50) -> list[Finding]:
+    return list(
+        Finding.objects.filter(account_id=account_id)
+        .select_related("speaker", "request")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def by_ids(ids: list[int]) -> list[Finding]:
+    return list(Finding.objects.filter(pk__in=ids).select_related("speaker").order_by("kind", "id"))
+
+
+def matches_any(q: str) -> Q:
+    """For callers that combine the search with their own filters."""
+    condition = Q()
+    for term in text_search.terms(q):
+        condition &= Q(search_text__contains=term)
+    return condition

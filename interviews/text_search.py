@@ -1,0 +1,31 @@
+"""Text as the findings search compares it, in Japanese and English.
+
+Both sides of a match go through `normalize`: NFKC folds full-width letters and digits
+and half-width katakana into one form (full-width ABC, half-width katakana) and casefold ignores
+case, so what was typed and what was stored meet whatever the keyboard did. Matching is
+by substring, because Japanese has no spaces between words: on PostgreSQL a trigram (GIN,
+pg_trgm) index serves `LIKE '%term%'`; SQLite scans.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# More words than this in one search are ignored: each is one more LIKE to check.
+MAX_TERMS = 6
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").replace("\x00", "")
+    return " ".join(text.casefold().split())
+
+
+def terms(query: str) -> list[str]:
+    """The words of a search, each to be found somewhere in a finding (all of them)."""
+    words = dict.fromkeys(normalize(query).split())
+    return [w for w in words if w][:MAX_TERMS]
+
+
+def like_escape(term: str) -> str:
+    """A term for LIKE: its own % and _ match themselves."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
