@@ -28,6 +28,7 @@ from interviews.models import (
     EventKind,
     InterviewRequest,
     RequestEvent,
+    SalesContext,
 )
 
 # Events whose details explain the state a request is in (the reason shown next to it).
@@ -137,6 +138,10 @@ def timeline(request: InterviewRequest) -> QuerySet[RequestEvent]:
 
 def comments(request: InterviewRequest) -> QuerySet[Comment]:
     return request.comments.select_related("author").order_by("created_at", "id")
+
+
+def sales_context(request: InterviewRequest) -> QuerySet[SalesContext]:
+    return request.sales_context.select_related("author").order_by("created_at", "id")
 
 
 def user_names(ids: set[int]) -> dict[int, str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interviews.views import accounts, dev, filing, pages, request_actions, requests
+from interviews.views import accounts, dev, filing, findings, pages, request_actions, requests
 from interviews.views import calendar as calendar_views
 from interviews.views import dashboard as dashboard_views
 from interviews.views import imports as import_views
@@ -23,6 +23,13 @@ urlpatterns = [
     path("requests/<int:pk>/complete/", request_actions.complete, name="request_complete"),
     path("requests/<int:pk>/interview.ics", calendar_views.interview_ics, name="interview_ics"),
     path("requests/<int:pk>/cancel/", request_actions.cancel, name="request_cancel"),
+    # What interviews taught: the library, its export, adding and correcting findings, and
+    # what the owner already has about the customer.
+    path("findings/", findings.library_page, name="findings"),
+    path("findings/export.csv", findings.library_export, name="findings_export"),
+    path("findings/<int:pk>/edit/", findings.finding_edit, name="finding_edit"),
+    path("requests/<int:pk>/findings/", findings.findings_add, name="findings_add"),
+    path("requests/<int:pk>/context/", findings.sales_context_add, name="sales_context_add"),
     # Customer accounts and the people at them.
     path("accounts/", accounts.account_list, name="account_list"),
     path("accounts/search/", accounts.account_search, name="account_search"),

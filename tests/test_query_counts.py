@@ -235,8 +235,9 @@ def test_the_request_page_query_budget(
 ):
     request = file_request()
     _grow(request, events=100, comments=100, people=10)
-    # Session and user; the request with its state reason; candidates; events; comments.
-    with django_assert_num_queries(6):
+    # Session and user; the request with its state reason; candidates; events; comments;
+    # findings; what sales already has.
+    with django_assert_num_queries(8):
         marketer_client.get(reverse("request_detail", args=[request.pk]))
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from interviews import calendar, permissions, presenters, selectors, workflow
+from interviews import calendar, library, permissions, presenters, selectors, workflow
 from interviews.views import htmx
 
 PAGE_SIZE = 50
@@ -55,6 +55,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "candidates": list(selectors.account_candidates(account)),
         "policy": workflow.filing_policy(account),
         "can_file": permissions.can_file(user),
+        "findings": library.for_account(account.pk) if permissions.can_read_findings(user) else [],
     }
     return render(request, "interviews/account_detail.html", context)
 

@@ -11,9 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from interviews import permissions, presenters, selectors
+from interviews import library, permissions, presenters, selectors, workflow
 from interviews.forms.comments import CommentForm
 from interviews.forms.filters import RequestFilterForm
+from interviews.forms.findings import FindingBatch, SalesContextForm
 from interviews.forms.outreach import (
     CancelForm,
     CompleteForm,
@@ -85,8 +86,28 @@ def render_detail(
         "comment_form": bound.get("comment") or CommentForm(),
         "can_comment": permissions.can_comment(user, interview),
         "forms": forms,
+        **_findings_context(user, interview, bound),
     }
     return render(request, "interviews/request_detail.html", context, status=status)
+
+
+def _findings_context(
+    user: Any, interview: InterviewRequest, bound: dict[str, Any]
+) -> dict[str, Any]:
+    """What the interview taught (and the form to add to it), and what sales already has."""
+    can_write = (
+        permissions.can_write_findings(user, interview)
+        and interview.status in workflow.FINDING_STATUSES
+    )
+    can_share = permissions.can_share_context(user, interview)
+    return {
+        "findings": list(library.for_request(interview.pk)),
+        "can_write_findings": permissions.can_write_findings(user, interview),
+        "finding_batch": (bound.get("findings") or FindingBatch(interview)) if can_write else None,
+        "sales_context": list(selectors.sales_context(interview)),
+        "can_share_context": can_share,
+        "context_form": (bound.get("context") or SalesContextForm()) if can_share else None,
+    }
 
 
 @login_required

@@ -32,7 +32,12 @@ from interviews.workflow.filing import (
     request_file,
     response_deadline_preview,
 )
-from interviews.workflow.findings import FindingInput, finding_edit, findings_add
+from interviews.workflow.findings import (
+    FINDING_STATUSES,
+    FindingInput,
+    finding_edit,
+    findings_add,
+)
 from interviews.workflow.manager import (
     request_extend_deadline,
     request_force_switch,
@@ -64,6 +69,7 @@ from interviews.workflow.system import (
 __all__ = [
     "CLEARED_DEADLINES",
     "EDITABLE_FIELDS",
+    "FINDING_STATUSES",
     "TRANSITIONS",
     "FilingPolicy",
     "FindingInput",

@@ -152,4 +152,3 @@ def test_readers_are_sales_cs_marketing_and_managers(sales, cs, marketer, manage
     other = UserFactory(department="other")
     assert all(permissions.can_read_findings(u) for u in (sales, cs, marketer, manager))
     assert not permissions.can_read_findings(other)
-

@@ -1,0 +1,160 @@
+"""The library: who reads it, the filters, search in Japanese and English, its cost."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Department
+from interviews import library
+from interviews.models import Finding, FindingKind, Purpose
+from interviews.workflow import FindingInput
+from tests.factories import AccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three(add_findings, candidate, account):
+    account.industry = "Manufacturing"
+    account.save()
+    return add_findings(
+        FindingInput(
+            kind=FindingKind.COMPARED,
+            statement="They compared us with the spreadsheet vendor's ERP module.",
+        ),
+        FindingInput(
+            kind=FindingKind.WHY_US,
+            statement="決め手は監査ログの使いやすさでした。",
+            quote="月次決算が三日早くなりました",
+            speaker_id=candidate.pk,
+            quotable=True,
+        ),
+        FindingInput(kind=FindingKind.OBJECTION, statement="Ｐｒｉｃｅ was the first worry."),
+    )
+
+
+def statements(q: str = "", **filters) -> list[str]:
+    return [f.statement for f in library.findings(library.FindingFilters(q=q, **filters))]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        # A Japanese word inside a longer phrase, no spaces around it.
+        ("監査ログ", "決め手は監査ログの使いやすさでした。"),
+        # In the quote, and by the speaker's name.
+        ("三日早く", "決め手は監査ログの使いやすさでした。"),
+        ("tanaka", "決め手は監査ログの使いやすさでした。"),
+        # English, any case; full-width letters as typed by a Japanese keyboard.
+        ("ERP module", "They compared us with the spreadsheet vendor's ERP module."),
+        ("price", "Ｐｒｉｃｅ was the first worry."),
+        ("ＥＲＰ", "They compared us with the spreadsheet vendor's ERP module."),
+    ],
+)
+def test_search_finds_words_inside_phrases(three, q, expected):
+    assert statements(q) == [expected]
+
+
+def test_every_word_must_match_and_wildcards_are_text(three):
+    assert statements("ERP 監査") == []
+    assert statements("%") == []
+    assert statements("_") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_has_the_trigram_index_and_uses_it(three):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'finding_search_trgm_idx'")
+        assert cursor.fetchone()
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM interviews_finding WHERE search_text LIKE %s", ["%監査ログ%"]
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "finding_search_trgm_idx" in plan
+    assert statements("監査ログ") == ["決め手は監査ログの使いやすさでした。"]
+
+
+def test_filters(three, account, clock):
+    other = AccountFactory(industry="Retail")
+    assert len(statements(kind=FindingKind.WHY_US)) == 1
+    assert len(statements(account_id=account.pk)) == 3
+    assert statements(account_id=other.pk) == []
+    assert len(statements(industry="Manufacturing")) == 3
+    assert statements(industry="Retail") == []
+    assert len(statements(purpose=Purpose.CASE_STUDY)) == 3
+    assert statements(purpose=Purpose.RESEARCH) == []
+    assert len(statements(quotable_only=True)) == 1
+    today = dt.date(2026, 11, 30)
+    assert len(statements(date_from=today, date_to=today)) == 3
+    assert statements(date_from=today + dt.timedelta(days=1)) == []
+
+
+@pytest.mark.parametrize(
+    ("department", "is_manager", "status"),
+    [
+        (Department.SALES, False, 200),
+        (Department.CUSTOMER_SUCCESS, False, 200),
+        (Department.MARKETING, False, 200),
+        (Department.OTHER, True, 200),
+        (Department.OTHER, False, 403),
+    ],
+)
+def test_who_reads_the_library(client, three, department, is_manager, status):
+    client.force_login(UserFactory(department=department, is_manager=is_manager))
+    assert client.get(reverse("findings")).status_code == status
+    assert client.get(reverse("findings_export")).status_code == status
+
+
+def test_the_library_page_marks_quotable_findings_and_links_back(client, three, account):
+    reader = UserFactory(department=Department.SALES)  # not this account's owner
+    client.force_login(reader)
+    page = client.get(reverse("findings"), {"q": "監査ログ"}).content.decode()
+    assert "月次決算が三日早くなりました" in page
+    assert "Quotable externally" in page
+    assert reverse("account_detail", args=[account.pk]) in page
+    # Not their account: the request itself stays private.
+    assert reverse("request_detail", args=[three[0].request_id]) not in page
+
+    client.force_login(account.owner)
+    page = client.get(reverse("findings"), {"q": "監査ログ"}).content.decode()
+    assert reverse("request_detail", args=[three[0].request_id]) in page
+
+
+def test_the_page_in_japanese(client, three, sales):
+    sales.language = "ja"
+    sales.save()
+    client.force_login(sales)
+    page = client.get(reverse("findings"), {"kind": FindingKind.WHY_US}).content.decode()
+    assert "社外で引用可" in page
+
+
+def test_the_library_costs_the_same_for_3_or_60_findings(
+    client, three, add_findings, sales, django_assert_max_num_queries
+):
+    client.force_login(sales)
+    url = reverse("findings") + "?q=e"
+    with django_assert_max_num_queries(6) as few:
+        client.get(url)
+    add_findings(
+        *[FindingInput(kind=FindingKind.BEFORE, statement=f"Before {i}") for i in range(20)]
+    )
+    add_findings(
+        *[FindingInput(kind=FindingKind.BEFORE, statement=f"Earlier {i}") for i in range(20)]
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_the_csv_is_formula_safe(client, add_findings, sales):
+    add_findings(FindingInput(kind=FindingKind.WHY_US, statement='=HYPERLINK("http://x")'))
+    client.force_login(sales)
+    body = client.get(reverse("findings_export")).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert Finding.objects.count() == 1
