@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_weekly_digest_subscription'),
+        ("accounts", "0004_weekly_digest_subscription"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='account',
-            name='industry',
-            field=models.CharField(blank=True, max_length=100, verbose_name='industry'),
+            model_name="account",
+            name="industry",
+            field=models.CharField(blank=True, max_length=100, verbose_name="industry"),
         ),
     ]
