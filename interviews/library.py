@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import Account
 from interviews import calendar, text_search
-from interviews.models import Finding
+from interviews.models import Finding, FindingKind
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,53 @@ def matches_any(q: str) -> Q:
     for term in text_search.terms(q):
         condition &= Q(search_text__contains=term)
     return condition
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    label: str
+    findings: list[Finding]
+
+
+def grouped(findings: list[Finding]) -> list[KindGroup]:
+    """Findings by kind, in the order the kinds are listed (why us first)."""
+    groups = []
+    for kind in FindingKind:
+        rows = [f for f in findings if f.kind == kind]
+        if rows:
+            groups.append(KindGroup(kind=kind.value, label=str(kind.label), findings=rows))
+    return groups
+
+
+NEWEST_PER_KIND = 3
+
+
+@dataclass
+class WeekSummary:
+    count: int
+    groups: list[KindGroup]
+    start: dt.date
+    end: dt.date
+
+
+def learned_between(start: dt.date, end: dt.date) -> WeekSummary:
+    """How many findings were added from `start` to `end` (business days, inclusive) and
+    the three newest of each kind: two queries, whatever the number."""
+    window = Finding.objects.filter(
+        created_at__gte=_day_start(start), created_at__lt=_day_start(end + dt.timedelta(days=1))
+    )
+    count = window.count()
+    newest = (
+        window.select_related("account", "speaker")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("kind")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=NEWEST_PER_KIND)
+        .order_by("kind", "rank")
+    )
+    return WeekSummary(count=count, groups=grouped(list(newest)), start=start, end=end)

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from interviews import calendar, dashboard
+from interviews import calendar, dashboard, library
 from interviews.dashboard.scope import DEFAULT_PERIOD_DAYS
 from interviews.links import absolute_url, request_url
 from interviews.models import Notification, NotificationKind, NotificationStatus
@@ -200,8 +200,13 @@ def email_context(notification: Notification) -> dict[str, Any]:
 
     digest = build_digest(notification.recipient, notification.payload)
     url = unsubscribe_url(notification.recipient)
+    end = digest.scope.end
     return {
         "digest": digest,
+        # The week before the digest: what the interviews taught (shared knowledge, so
+        # every manager sees all of it, not only their team's).
+        "learned": library.learned_between(end - dt.timedelta(days=6), end),
+        "findings_url": absolute_url(reverse("findings")),
         "stalled_links": [(row, request_url(row.request)) for row in digest.stalled],
         "unsubscribe_url": url,
         "email_headers": {

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from interviews import links, presenters
+from interviews import library, links, presenters
 from interviews.links import absolute_url, request_url
 from interviews.models import (
     WAITING_ON_OWNER_STATUSES,
@@ -103,6 +103,13 @@ def _context(notification: Notification) -> dict[str, Any]:
         context["request_count"] = len(requests)
     if notification.kind == NotificationKind.WEEKLY_DIGEST:
         context.update(digest.email_context(notification))
+    if notification.kind == NotificationKind.FINDINGS_SHARED and request is not None:
+        found = library.by_ids(notification.payload.get("finding_ids", []))
+        context["finding_groups"] = library.grouped(found)
+        context["finding_count"] = len(found)
+        context["library_url"] = absolute_url(
+            reverse("findings") + f"?account={request.account_id}"
+        )
     return context
 
 

@@ -13,13 +13,17 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 
-from interviews.links import request_url
-from interviews.models import Notification
+from interviews import library
+from interviews.links import absolute_url, request_url
+from interviews.models import Notification, NotificationKind
 
 TIMEOUT_SECONDS = 5
 
@@ -28,17 +32,31 @@ class SlackRejected(Exception):
     """Slack said no for good (unknown or revoked webhook, bad payload)."""
 
 
-def message_text(notification: Notification) -> str:
+# A batch of findings is summed up in this many lines; the link shows the rest.
+FINDING_LINES = 5
+
+
+def _context(notification: Notification) -> dict[str, Any]:
     request = notification.request
+    context = {"request": request, "url": request_url(request), "site_url": settings.SITE_URL}
+    if notification.kind == NotificationKind.FINDINGS_SHARED:
+        found = library.by_ids(notification.payload.get("finding_ids", []))
+        context["count"] = len(found)
+        context["lines"] = [
+            f"{f.get_kind_display()}: {Truncator(f.statement).chars(140)}"
+            for f in found[:FINDING_LINES]
+        ]
+        context["url"] = absolute_url(reverse("findings") + f"?account={request.account_id}")
+    return context
+
+
+def message_text(notification: Notification) -> str:
     with (
         translation.override(notification.recipient.language),
         timezone.override(notification.recipient.time_zone),
     ):
         return " ".join(
-            render_to_string(
-                f"slack/{notification.kind}.txt",
-                {"request": request, "url": request_url(request), "site_url": settings.SITE_URL},
-            ).split()
+            render_to_string(f"slack/{notification.kind}.txt", _context(notification)).split()
         )
 
 

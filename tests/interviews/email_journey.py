@@ -52,6 +52,22 @@ def send_every_kind(language, *, clock, file_request, marketer, sales, cs, manag
         outcome_summary="Close went from 9 days to 3.",
         published_url="https://example.com/s",
     )
+    speaker = r1.candidates.first()
+    w.findings_add(
+        request_id=r1.pk,
+        by=marketer,
+        items=[
+            workflow.FindingInput(kind="why_us", statement="The audit trail won the deal."),
+            workflow.FindingInput(
+                kind="describe_us",
+                statement="They call us their ledger.",
+                quote="It is simply our ledger now.",
+                speaker_id=speaker.pk,
+                quotable=True,
+            ),
+            workflow.FindingInput(kind="objection", statement="Price worried the CFO."),
+        ],
+    )
 
     def new_account(name):
         account = AccountFactory(owner=sales, name=name)
