@@ -415,7 +415,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for the request states, used by several fields.
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "interviews.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "interviews.models.Status",
+        "EventKindEnum": "interviews.models.EventKind",
+        "FindingKindEnum": "interviews.models.FindingKind",
+    },
     # No calls to swagger.io's online validator: the page talks to this site only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }

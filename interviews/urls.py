@@ -41,6 +41,8 @@ urlpatterns = [
     path("dev/mailbox/<str:mail_id>/", dev.dev_mailbox_message, name="dev_mailbox_message"),
     path("dev/mailbox/<str:mail_id>/html/", dev.dev_mailbox_html, name="dev_mailbox_html"),
     # Owners: answers from email links (no login), signed in, their queue, account pauses.
+    # Before the answers: "notes" is not an answer (they would 404 it).
+    path("r/<str:token>/notes/", owner_views.share_context_link, name="share_context_link"),
     path("r/<str:token>/<slug:action>/", owner_views.action_link, name="action_link"),
     path("requests/<int:pk>/answer/<slug:action>/", owner_views.answer, name="answer"),
     path("waiting/", owner_views.queue, name="owner_queue"),

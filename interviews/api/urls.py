@@ -5,13 +5,14 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from interviews.api import views
+from interviews.api import findings, views
 from interviews.api.actions import ACTIONS
 
 router = SimpleRouter()
 router.register("requests", views.RequestViewSet, basename="api-request")
 router.register("accounts", views.AccountViewSet, basename="api-account")
 router.register("candidates", views.CandidateViewSet, basename="api-candidate")
+router.register("findings", findings.FindingViewSet, basename="api-finding")
 
 urlpatterns = [
     *router.urls,

@@ -22,6 +22,7 @@ from accounts.models import OWNER_DEPARTMENTS, Account, User
 from interviews import dates, links, permissions, presenters, selectors, workflow
 from interviews.errors import InvalidInput, WorkflowError
 from interviews.forms.decisions import DECISION_FORMS, DECISION_FUNCTIONS, SensitiveForm
+from interviews.forms.findings import SalesContextForm
 from interviews.links import LinkProblem
 from interviews.models import NON_VERSIONED_EVENT_KINDS, InterviewRequest, Status
 
@@ -186,6 +187,7 @@ def action_link(http_request: HttpRequest, token: str, action: str) -> HttpRespo
             "recipient": recipient,
             "events": timeline_views(interview),
             "via_link": True,
+            **_context_share(interview, recipient, token=token),
         },
     )
 
@@ -230,7 +232,71 @@ def answer(http_request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "events": timeline_views(interview),
             "version": version,
             "via_link": False,
+            **_context_share(interview, http_request.user),
         },
+    )
+
+
+def _context_share(
+    interview: InterviewRequest,
+    user: User,
+    *,
+    token: str | None = None,
+    form: SalesContextForm | None = None,
+) -> dict[str, Any]:
+    """The form to share what sales already has, next to the answer (it changes nothing
+    about the answer), and what was shared so far."""
+    if not permissions.can_share_context(user, interview):
+        return {}
+    return {
+        "context_form": form or SalesContextForm(),
+        "context_url": reverse("share_context_link", args=[token])
+        if token
+        else reverse("sales_context_add", args=[interview.pk]),
+        "sales_context": list(selectors.sales_context(interview)),
+    }
+
+
+@ratelimit(key="ip", rate=_link_rate, method=ratelimit.ALL, block=True)
+@require_POST
+@never_cache
+def share_context_link(http_request: HttpRequest, token: str) -> HttpResponse:
+    """What sales already has, shared from the answer page an email link opened: the
+    signed link names the owner, as for the answer itself. Any still-valid link of theirs
+    works, whatever the request's state: sharing notes is not an answer."""
+    link = links.read_token(token)
+    if isinstance(link, LinkProblem):
+        return _problem_page(http_request, link)
+    interview = _load(link.request_id)
+    if interview is None:
+        return _problem_page(http_request, LinkProblem.UNKNOWN_REQUEST)
+    recipient = _active_user(link.recipient_id, interview)
+    if recipient is None or not permissions.can_share_context(recipient, interview):
+        return _problem_page(http_request, LinkProblem.NOT_OWNER_ANYMORE, interview=interview)
+    action = http_request.POST.get("action")
+    action = action if action in links.OWNER_ACTIONS else links.OWNER_ACTIONS[0]
+    form = SalesContextForm(http_request.POST)
+    if form.is_valid():
+        try:
+            workflow.sales_context_add(request_id=interview.pk, by=recipient, **form.cleaned_data)
+        except InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(http_request, _("Shared: marketing sees it on the request page."))
+            return redirect("action_link", token=token, action=action)
+    return render(
+        http_request,
+        "owner/decide.html",
+        {
+            "interview": interview,
+            "action": action,
+            "form": DECISION_FORMS[action](),
+            "recipient": recipient,
+            "events": timeline_views(interview),
+            "via_link": True,
+            **_context_share(interview, recipient, token=token, form=form),
+        },
+        status=400,
     )
 
 

@@ -85,6 +85,14 @@ def world(marketer, sales, cs, manager):
         request_id=r[4], by=marketer, interview_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
     )
     workflow.request_cancel(request_id=r[5], by=manager, reason="Dropped.")
+    workflow.request_owner_go_ahead(request_id=r[6], by=manager)
+    workflow.request_schedule(request_id=r[6], by=marketer, interview_at=dt.datetime.now(dt.UTC))
+    workflow.request_complete(request_id=r[6], by=marketer, outcome_summary="Done.")
+    findings = workflow.findings_add(
+        request_id=r[6],
+        by=marketer,
+        items=[workflow.FindingInput(kind="why_us", statement=f"Reason {n}") for n in range(3)],
+    )
     free = {}
     for n in range(3):  # accounts with nobody asked yet
         account = AccountFactory(name=f"Free {n} KK", owner=sales)
@@ -98,6 +106,9 @@ def world(marketer, sales, cs, manager):
         "accounts": [*InterviewRequest.objects.values_list("account_id", flat=True), MISSING_ID],
         "candidates": [*Candidate.objects.values_list("pk", flat=True)[:10], MISSING_ID],
         "free_accounts": free,
+        "findings": [*(f.pk for f in findings), MISSING_ID],
+        "completed": r[6],
+        "interviewed": list(requests[6].candidates.values_list("pk", flat=True)),
     }
 
 
@@ -143,6 +154,18 @@ def _plausible(case, rnd, world: dict):
             "owner_id", flat=True
         )
         body["new_owner"] = rnd.choice([pk for pk in world["owners"] if pk not in owner])
+    # Findings belong to a completed interview; a speaker is one of the people interviewed
+    # (and a quote needs one).
+    rows = body.get("findings") if isinstance(body.get("findings"), list) else [body]
+    if "findings" in body:
+        body["request"] = world["completed"]
+    for row in rows:
+        if (
+            isinstance(row, dict)
+            and "statement" in row
+            and (row.get("speaker") is not None or str(row.get("quote") or "").strip())
+        ):
+            row["speaker"] = rnd.choice(world["interviewed"])
     query = case.query if isinstance(case.query, dict) else {}
     if "team" in query:
         query["team"] = rnd.choice(world["managers"])
@@ -233,7 +256,7 @@ def test_the_api_survives_its_own_schema(world):
         f"\nschemathesis: {len(operations)} operations, {sum(statuses.values())} requests "
         f"in {elapsed:.1f}s, statuses {dict(sorted(statuses.items()))}"
     )
-    assert len(operations) == 19
+    assert len(operations) == 23
     assert not any(status >= 500 for status in statuses)
     # The run reached past validation: it read, filed, acted and was refused by state.
     assert statuses[200] and statuses[201] and statuses[409]

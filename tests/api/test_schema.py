@@ -33,6 +33,8 @@ def test_the_schema_is_served_and_lists_every_endpoint(client):
         "/api/candidates/",
         "/api/candidates/{id}/",
         "/api/dashboard/",
+        "/api/findings/",
+        "/api/findings/{id}/",
         "/api/requests/",
         "/api/requests/{id}/",
         *(f"/api/requests/{{id}}/actions/{name}/" for name in ACTION_NAMES),

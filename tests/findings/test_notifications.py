@@ -70,7 +70,9 @@ def test_one_email_each_grouped_by_kind_in_the_readers_language(
     assert "It is our ledger now." in html and "Quotable externally" in html
 
     manager_mail = next(m for m in sent if m.to == ["manager@example.com"])
-    assert manager_mail.subject == "Acme KKから学んだこと：4件" and "選ばれた理由" in manager_mail.body
+    assert (
+        manager_mail.subject == "Acme KKから学んだこと：4件" and "選ばれた理由" in manager_mail.body
+    )
 
 
 def test_the_team_channel_gets_one_message_per_batch(add_findings, team, manager):

@@ -149,3 +149,53 @@ def test_a_bad_link_is_explained_and_the_text_kept(client, clock, file_request, 
     page = response.content.decode()
     assert "is not a web address" in page and "Long note." in page
     assert not SalesContext.objects.exists()
+
+
+def test_the_owner_shares_notes_from_the_email_answer_page(client, clock, file_request, sales):
+    from interviews import links
+
+    request = file_request()
+    token = links.make_token(request, sales)
+    page = client.get(reverse("action_link", args=[token, "owner_go_ahead"])).content.decode()
+    assert "What you already have" in page
+    response = client.post(
+        reverse("share_context_link", args=[token]),
+        {
+            "action": "owner_go_ahead",
+            "context-excerpt": "They liked the close dashboard.",
+            "context-links": "https://crm.example.com/notes/9",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("action_link", args=[token, "owner_go_ahead"])
+    shared = SalesContext.objects.get()
+    assert shared.author == sales and shared.links == "https://crm.example.com/notes/9"
+    request.refresh_from_db()
+    # Not an answer: the request still waits for one, and the same link still answers.
+    assert request.status == Status.AWAITING_OWNER and request.version == 1
+    page = client.get(reverse("action_link", args=[token, "owner_go_ahead"])).content.decode()
+    assert "Shared so far: 1 note." in page
+
+
+def test_a_tampered_link_shares_nothing(client, clock, file_request, sales):
+    from interviews import links
+
+    token = links.make_token(file_request(), sales)
+    response = client.post(
+        reverse("share_context_link", args=[token[:-2] + "xx"]), {"context-comment": "hi"}
+    )
+    assert response.status_code == 400
+    assert not SalesContext.objects.exists()
+
+
+def test_a_bad_link_from_the_email_page_keeps_the_text(client, clock, file_request, sales):
+    from interviews import links
+
+    token = links.make_token(file_request(), sales)
+    response = client.post(
+        reverse("share_context_link", args=[token]),
+        {"action": "defer", "context-excerpt": "Keep me.", "context-links": "not a link"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Keep me." in page and "is not a web address" in page

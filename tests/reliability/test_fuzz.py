@@ -244,6 +244,23 @@ def world(clock, settings, tmp_path, marketer, sales, cs, manager, account, cand
         location="Online",
         participants="",
     )
+    fourth = AccountFactory(owner=sales, name="Delta KK")
+    completed = workflow.request_file(
+        by=marketer,
+        account=fourth,
+        candidates=[CandidateFactory(account=fourth)],
+        purpose="case_study",
+        topic="Done",
+        questions="?",
+    )
+    workflow.request_owner_go_ahead(request_id=completed.pk, by=sales)
+    workflow.request_schedule(request_id=completed.pk, by=marketer, interview_at=timezone.now())
+    workflow.request_complete(request_id=completed.pk, by=marketer, outcome_summary="Done")
+    (finding,) = workflow.findings_add(
+        request_id=completed.pk,
+        by=marketer,
+        items=[workflow.FindingInput(kind="why_us", statement="Audit trail.")],
+    )
     clients = {}
     for name, user in (("marketer", marketer), ("sales", sales), ("manager", manager)):
         clients[name] = Client(raise_request_exception=True)
@@ -253,6 +270,8 @@ def world(clock, settings, tmp_path, marketer, sales, cs, manager, account, cand
         "waiting": InterviewRequest.objects.get(pk=waiting.pk),
         "outreach": InterviewRequest.objects.get(pk=outreach.pk),
         "scheduled": InterviewRequest.objects.get(pk=scheduled.pk),
+        "completed": InterviewRequest.objects.get(pk=completed.pk),
+        "finding": finding,
         "account": account,
         "candidate": candidate,
         "sales": sales,
@@ -643,7 +662,12 @@ POST_ROUTES = {
     "crm_import_confirm": {},
     "crm_import_cancel": {},
     "admin:login": {},
+    "findings_add": {"pk": "completed"},
+    "finding_edit": {"pk": "finding"},
+    "sales_context_add": {"pk": "waiting"},
+    "share_context_link": {"token": "genuine"},
     "api-request-list": {},
+    "api-finding-list": {},
     **{f"api-request-{name.replace('_', '-')}": {"pk": "waiting"} for name in ACTION_NAMES},
 }
 # Routes that answer GET only (a POST gets 405 or is not routed): checked, not fuzzed.
@@ -654,6 +678,7 @@ GET_ROUTES = {
     "dashboard_export", "password_reset_done", "password_reset_complete", "healthz",
     "readyz", "api-request-detail", "api-account-list", "api-account-detail",
     "api-candidate-list", "api-candidate-detail", "api-dashboard", "api-schema", "api-docs",
+    "findings", "findings_export", "api-finding-detail",
 }  # fmt: skip
 
 CHARSETS = [
@@ -769,6 +794,7 @@ API_GETS = [
     "/api/accounts/{account}/",
     "/api/candidates/",
     "/api/dashboard/",
+    "/api/findings/",
 ]
 
 
@@ -790,7 +816,11 @@ def test_every_api_operation_with_any_json_shape(world, data):
     else:
         route = data.draw(
             st.sampled_from(
-                ["api-request-list", *(n for n in POST_ROUTES if n.startswith("api-request-"))]
+                [
+                    "api-request-list",
+                    "api-finding-list",
+                    *(n for n in POST_ROUTES if n.startswith("api-request-")),
+                ]
             )
         )
         path = _route_path(route, world)

@@ -143,6 +143,20 @@ EXPECTED: dict[str, Row] = {
     # An owner sees their own accounts (and those they were asked about), not others'.
     "account_detail": Row("GET", pk_of("account"), ("login", "ok", "ok", "404", "ok", "ok")),
     "candidate_detail": Row("GET", pk_of("candidate"), ("login", "ok", "ok", "404", "ok", "ok")),
+    # --- Findings: read by sales, CS, marketing and managers; written by marketing and managers.
+    # (`admin` is a superuser, which counts as a manager.)
+    "findings": Row("GET", no_args, SIGNED_IN),
+    "findings_export": Row("GET", no_args, SIGNED_IN),
+    "finding_edit": Row("GET", pk_of("finding"), ("login", "ok", "403", "403", "ok", "ok")),
+    "findings_add": Row(
+        "POST", pk_of("completed"), ("login", "invalid", "403", "404", "invalid", "invalid")
+    ),
+    # What sales already has: the owner's side shares it (marketing reads it).
+    "sales_context_add": Row(
+        "POST", pk_of("waiting"), ("login", "403", "invalid", "404", "invalid", "invalid")
+    ),
+    # From the answer page an email opened: the signed link is the permission.
+    "share_context_link": Row("POST", lambda w: {"token": w["token"]}, ("invalid",) * 6),
     # --- Managers ------------------------------------------------------------------------------
     "manage": Row("GET", with_("waiting", action="extend_deadline"), MANAGERS),
     "dashboard": Row("GET", no_args, MANAGERS),
@@ -175,6 +189,8 @@ EXPECTED: dict[str, Row] = {
     "api-request-reassign-owner": api("POST", pk_of("waiting"), API_MANAGER_ACTION),
     "api-request-force-switch": api("POST", pk_of("waiting"), API_MANAGER_ACTION),
     "api-dashboard": api("GET", no_args, ("401", "403", "403", "403", "ok", "ok")),
+    "api-finding-list": api("GET", no_args, API_SIGNED_IN),
+    "api-finding-detail": api("GET", pk_of("finding"), API_SIGNED_IN),
     # The API's description is public (it holds no data).
     "api-schema": api("GET", no_args, PUBLIC),
     "api-docs": api("GET", no_args, PUBLIC),
@@ -244,6 +260,25 @@ def world(clock, marketer, sales, cs, manager, account, candidate):
         workflow.request_owner_go_ahead(request_id=request.pk, by=sales)
         others.append(request)
     outreach, scheduled = others
+    done_account = AccountFactory(owner=sales)
+    completed = workflow.request_file(
+        by=marketer,
+        account=done_account,
+        candidates=[CandidateFactory(account=done_account)],
+        purpose="research",
+        topic="Matrix",
+        questions="?",
+    )
+    workflow.request_owner_go_ahead(request_id=completed.pk, by=sales)
+    workflow.request_schedule(
+        request_id=completed.pk, by=marketer, interview_at=timezone.now(), location="Online"
+    )
+    workflow.request_complete(request_id=completed.pk, by=marketer, outcome_summary="Done")
+    (finding,) = workflow.findings_add(
+        request_id=completed.pk,
+        by=marketer,
+        items=[workflow.FindingInput(kind="why_us", statement="Audit trail.")],
+    )
     workflow.request_schedule(
         request_id=scheduled.pk,
         by=marketer,
@@ -263,6 +298,8 @@ def world(clock, marketer, sales, cs, manager, account, candidate):
         "waiting": waiting,
         "outreach": outreach,
         "scheduled": scheduled,
+        "completed": completed,
+        "finding": finding,
         "account": account,
         "candidate": candidate,
         "token": links.make_token(waiting, sales),
