@@ -34,7 +34,7 @@ def _apply_accounts(plan: Plan, by: User, now: dt.datetime) -> None:
         o.existing.updated_at = now
         updated.append(o.existing)
     Account.objects.bulk_update(
-        updated, ["name", "domain", "owner", "updated_at"], batch_size=BATCH
+        updated, ["name", "domain", "industry", "owner", "updated_at"], batch_size=BATCH
     )
     for o in plan.owner_changes:
         workflow.account_owner_changed(

@@ -25,7 +25,7 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
     "contacts": ("crm_id", "account_crm_id", "name"),
 }
 FIELDS: dict[Kind, tuple[str, ...]] = {
-    "accounts": ("crm_id", "name", "domain", "owner_email", "owner_role"),
+    "accounts": ("crm_id", "name", "domain", "owner_email", "owner_role", "industry"),
     "owners": ("email", "name", "department", "manager_email"),
     "contacts": ("crm_id", "account_crm_id", "name", "email", "title"),
 }
@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "manager_email": gettext_lazy("manager email"),
     "account_crm_id": gettext_lazy("account CRM id"),
     "title": gettext_lazy("title"),
+    "industry": gettext_lazy("industry"),
 }
 
 LAYOUTS: dict[str, dict[Kind, dict[str, str | tuple[str, str]]]] = {
@@ -52,6 +53,7 @@ LAYOUTS: dict[str, dict[Kind, dict[str, str | tuple[str, str]]]] = {
             "domain": "Website",
             "owner_email": "Account Owner: Email",
             "owner_role": "Account Owner: Role",
+            "industry": "Industry",
         },
         "owners": {
             "email": "Email",
@@ -74,6 +76,7 @@ LAYOUTS: dict[str, dict[Kind, dict[str, str | tuple[str, str]]]] = {
             "domain": "Company Domain Name",
             "owner_email": "Company owner email",
             "owner_role": "Company owner team",
+            "industry": "Industry",
         },
         "owners": {
             "email": "Email",

@@ -223,6 +223,9 @@ def plan_accounts(rows: list[Row]) -> list[Outcome]:
             "domain": _domain(v.get("domain", ""), reasons),
             "owner": owner,
         }
+        # An export without the column leaves the industry we have alone.
+        if v.get("industry", "").strip():
+            wanted["industry"] = " ".join(v["industry"].split())[:100]
         outcomes.append(_outcome(row, key, reasons, existing.get(key), wanted))
     return outcomes
 

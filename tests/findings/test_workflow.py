@@ -152,3 +152,30 @@ def test_readers_are_sales_cs_marketing_and_managers(sales, cs, marketer, manage
     other = UserFactory(department="other")
     assert all(permissions.can_read_findings(u) for u in (sales, cs, marketer, manager))
     assert not permissions.can_read_findings(other)
+
+
+def test_the_industry_comes_from_the_crm_and_a_file_without_it_keeps_it(manager):
+    from pathlib import Path
+
+    from accounts.models import Account
+    from interviews.crm_import.service import run_import
+
+    files = Path(__file__).resolve().parents[1] / "fixtures" / "crm"
+    for name, kind in (("salesforce_users.csv", "owners"), ("salesforce_accounts.csv", "accounts")):
+        run_import(
+            (files / name).read_bytes(), kind=kind, layout="salesforce", by=manager, dry_run=False
+        )
+    sakura = Account.objects.get(crm_id="0015g00000AbC01")
+    assert sakura.industry == "Manufacturing"
+    # A custom mapping without the column changes nothing about it.
+    plan = run_import(
+        b"Id,Name,Owner\n0015g00000AbC01,Sakura,kenta.sato@example.com\n",
+        kind="accounts",
+        layout="custom",
+        custom_mapping='{"crm_id": "Id", "name": "Name", "owner_email": "Owner"}',
+        by=manager,
+        dry_run=False,
+    )
+    assert plan.counts["update"] == 1
+    sakura.refresh_from_db()
+    assert sakura.industry == "Manufacturing" and sakura.name == "Sakura"
