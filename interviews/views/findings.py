@@ -53,9 +53,15 @@ def library_page(request: HttpRequest) -> HttpResponse:
     form = FindingFilterForm(request.GET)
     page = Paginator(library.findings(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    # Sales may read every finding but open only the requests on their accounts.
+    # Sales may read every finding but open only the requests and accounts of their own.
+    sees_all = permissions.is_marketer(user) or permissions.is_manager(user)
     for row in rows:
         row.can_open_request = permissions.can_view(user, row.request)
+        row.can_open_account = sees_all or user.pk in (
+            row.account.owner_id,
+            row.request.owner_id,
+            row.request.owner_at_filing_id,
+        )
     context = {
         "form": form,
         "page": page,

@@ -118,13 +118,15 @@ def test_the_library_page_marks_quotable_findings_and_links_back(client, three, 
     page = client.get(reverse("findings"), {"q": "監査ログ"}).content.decode()
     assert "月次決算が三日早くなりました" in page
     assert "Quotable externally" in page
-    assert reverse("account_detail", args=[account.pk]) in page
-    # Not their account: the request itself stays private.
+    assert f"/findings/?account={account.pk}" in page
+    # Not their account: the request and the account's page stay private.
     assert reverse("request_detail", args=[three[0].request_id]) not in page
+    assert reverse("account_detail", args=[account.pk]) not in page
 
     client.force_login(account.owner)
     page = client.get(reverse("findings"), {"q": "監査ログ"}).content.decode()
     assert reverse("request_detail", args=[three[0].request_id]) in page
+    assert reverse("account_detail", args=[account.pk]) in page
 
 
 def test_the_page_in_japanese(client, three, sales):
