@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-SECTIONS = ("pages", "dashboard", "sweep", "outbox", "web", "imports")
+SECTIONS = ("pages", "dashboard", "sweep", "outbox", "web", "imports", "findings")
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/interview_relay_bench"
 
 
@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", type=int, default=10_000, help="overdue requests to switch")
     parser.add_argument("--emails", type=int, default=5_000, help="notifications to send")
     parser.add_argument("--import-rows", type=int, default=50_000, help="CRM export rows to import")
+    parser.add_argument("--findings", type=int, default=200_000, help="findings in the library")
     parser.add_argument("--web-seconds", type=int, default=10, help="wrk duration per round")
     parser.add_argument("--web-rounds", type=int, default=3, help="wrk rounds per page")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repetition")
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         args.requests, args.accounts, args.owners, args.marketers = 2_000, 800, 40, 20
         args.repeat, args.sweep, args.emails, args.import_rows = 1, 150, 100, 500
         args.web_seconds, args.web_rounds = 2, 1
+        args.findings = 2_000
         # A smoke run only proves the harness works: its figures do not replace RESULTS.md.
         args.output = os.environ.get(
             "BENCH_SMOKE_OUTPUT",
@@ -119,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     from bench import dashboard as dashboard_bench
+    from bench import findings as findings_bench
     from bench import imports as imports_bench
     from bench import outbox as outbox_bench
     from bench import pages, sweep, web
@@ -152,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     if "imports" in wanted:
         print(f"Importing {args.import_rows:,} CRM rows…", flush=True)
         report.imports(imports_bench.run(args.import_rows))
+    if "findings" in wanted:
+        print(f"Searching {args.findings:,} findings…", flush=True)
+        report.findings(*findings_bench.run(count=args.findings, repeat=args.repeat))
     text = report.render()
     print(text)
     if args.only:

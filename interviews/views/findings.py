@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +33,23 @@ from interviews.views.requests import render_detail, visible_request
 
 PAGE_SIZE = 25
 RESULTS = "results"
+# A search that finds more than this is counted as "more than …" and paged up to it:
+# counting every match of a common word costs more than the page, and nobody reads past
+# a thousand findings without narrowing the search.
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        # Unordered and limited, so PostgreSQL stops once it has seen COUNT_CAP + 1 rows.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
 # A download is a working copy, not a backup: past this, narrow the filters.
 EXPORT_MAX_ROWS = 20_000
 
@@ -51,7 +69,9 @@ def library_page(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     user = request.user
     form = FindingFilterForm(request.GET)
-    page = Paginator(library.findings(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(library.findings(form.filters()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = list(page.object_list)
     # Sales may read every finding but open only the requests and accounts of their own.
     sees_all = permissions.is_marketer(user) or permissions.is_manager(user)
@@ -67,6 +87,7 @@ def library_page(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "export_query": request.GET.urlencode(),
+        "count_cap": COUNT_CAP,
     }
     if htmx.target(request) == RESULTS:
         return htmx.vary(render(request, "findings/_results.html", context))

@@ -160,3 +160,15 @@ def test_the_csv_is_formula_safe(client, add_findings, sales):
     body = client.get(reverse("findings_export")).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body
     assert Finding.objects.count() == 1
+
+
+def test_a_search_finding_more_than_the_cap_says_so(client, add_findings, sales, monkeypatch):
+    from interviews.views import findings as views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 4)
+    add_findings(*[FindingInput(kind=FindingKind.BEFORE, statement=f"Excel {i}") for i in range(6)])
+    client.force_login(sales)
+    page = client.get(reverse("findings"), {"q": "excel"}).content.decode()
+    assert "More than 4 findings: the newest 4 are shown." in page
+    page = client.get(reverse("findings"), {"q": "excel 5"}).content.decode()
+    assert "1 finding" in page
