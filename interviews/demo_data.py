@@ -392,6 +392,15 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
 OVERDUE_ACCOUNT = "CRM-100248"  # Northwind: overdue at load, switched by the first run
 DUE_SOON_ACCOUNT = "CRM-100231"  # Sakura: due at close of business on the next business day
 RECENTLY_INTERVIEWED_ACCOUNT = "CRM-100768"  # Iroha: interviewed ~20 days ago (cooldown)
+# Industries as the CRM would export them (the findings library filters by them).
+INDUSTRIES = {
+    "sakura": "製造業", "northwind": "Logistics", "midori": "食品", "contoso": "IT",
+    "kamome": "物流", "fabrikam": "Manufacturing", "himawari": "小売", "tailspin": "Retail",
+    "aoba": "医療", "kitsune": "IT", "fujimi": "建設", "blueharbor": "Logistics",
+    "tsubasa": "旅行", "minato": "Finance", "iroha": "教育", "summit": "IT",
+    "kotobuki": "金融", "orion": "Manufacturing", "yamabiko": "製造業", "lighthouse": "Education",
+}  # fmt: skip
+
 SENSITIVE_ACCOUNT = "CRM-100839"  # Kotobuki: sensitive for 30 days
 
 
@@ -452,6 +461,7 @@ class _Loader:
                 name=spec.name,
                 crm_id=spec.crm_id,
                 domain=spec.domain,
+                industry=INDUSTRIES.get(spec.key, ""),
                 owner=self.users[spec.owner],
                 # No new requests for 30 days (none are filed for it below).
                 sensitive_until=(
@@ -979,6 +989,24 @@ def _plan_requests(d: _Loader) -> None:
             "1回で済んだ。次は成績管理との連携を期待している。"
         ),
         quotes="「先生が生徒と向き合う時間が、月に20時間戻ってきました。」— 石井 明美様",
+        findings=(
+            ("why_us", "決め手は保護者への連絡を自動化できること。", "", None, False),
+            (
+                "first_value",
+                "導入初月に出欠の集計作業が月20時間から2時間に減った。",
+                "先生が生徒と向き合う時間が、月に20時間戻ってきました。",
+                0,
+                True,
+            ),
+            (
+                "compared",
+                "他社の校務システムと比較したが、設定の手間で当社を選んだ。",
+                "",
+                None,
+                False,
+            ),
+            ("product_feedback", "成績管理との連携を期待している。", "", None, False),
+        ),
     )
     # An older piece, long out of cooldown.
     _completed(
@@ -997,6 +1025,23 @@ def _plan_requests(d: _Loader) -> None:
             "なった。コメントと写真の掲載許可あり。"
         ),
         url="https://www.example.com/customers/tsubasa-travel",
+        findings=(
+            ("before", "以前は見積をExcelで半日かけて作っていた。", "", None, False),
+            (
+                "describe_us",
+                "They describe us as the quote tool juniors can use on day one.",
+                "若手でも初日から見積を任せられるようになりました。",
+                0,
+                True,
+            ),
+            (
+                "objection",
+                "Worried at first about moving price tables out of Excel.",
+                "",
+                None,
+                False,
+            ),
+        ),
     )
 
 
@@ -1016,7 +1061,10 @@ def _completed(
     url: str,
     learnings: str = "",
     quotes: str = "",
+    findings: tuple[tuple[str, str, str, int | None, bool], ...] = (),
 ) -> None:
+    """A request filed, answered, scheduled and completed; `findings` are (kind, statement,
+    quote, index of the speaker among its candidates, quotable), added after the outcome."""
     filed_day = calendar.subtract_business_days(interview_day, 15)
     d.file(
         key,
@@ -1052,6 +1100,29 @@ def _completed(
         learnings=learnings,
         quotes=quotes,
     )
+    if findings:
+        when = d.at(calendar.add_business_days(interview_day, 2), 11, 20)
+
+        def add() -> None:
+            request = InterviewRequest.objects.get(pk=d.request_ids[key])
+            people = list(request.candidates.order_by("pk"))
+            workflow.findings_add(
+                request_id=request.pk,
+                by=d.users[by],
+                items=[
+                    workflow.FindingInput(
+                        kind=kind,
+                        statement=statement,
+                        quote=quote,
+                        speaker_id=people[who].pk if who is not None else None,
+                        quotable=quotable,
+                    )
+                    for kind, statement, quote, who, quotable in findings
+                ],
+                now=when,
+            )
+
+        d.plan(when, add)
 
 
 def load_demo_data(now: dt.datetime | None = None) -> dict[str, int]:
