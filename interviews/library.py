@@ -58,6 +58,25 @@ def findings(filters: FindingFilters) -> QuerySet[Finding]:
     return qs.order_by("-created_at", "-id")
 
 
+# What a row of the library page shows, and what deciding its links needs: the rest
+# (the search text, the request's long texts) stays in the database.
+_PAGE_FIELDS = (
+    "id", "kind", "statement", "quote", "quotable", "created_at",
+    "request_id", "account_id", "speaker_id",
+    "account__name", "account__industry", "account__owner_id",
+    "request__purpose", "request__owner_id", "request__owner_at_filing_id",
+    "request__requested_by_id",
+    "speaker__name", "speaker__title",
+)  # fmt: skip
+
+
+def for_page(qs: QuerySet[Finding]) -> QuerySet[Finding]:
+    """The library page's rows: only the columns it shows."""
+    return (
+        qs.select_related(None).select_related("account", "request", "speaker").only(*_PAGE_FIELDS)
+    )
+
+
 def industries() -> list[str]:
     """The industries accounts have, for the filter's choices."""
     return list(

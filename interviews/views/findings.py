@@ -69,7 +69,7 @@ def library_page(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     user = request.user
     form = FindingFilterForm(request.GET)
-    page = CappedPaginator(library.findings(form.filters()), PAGE_SIZE).get_page(
+    page = CappedPaginator(library.for_page(library.findings(form.filters())), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = list(page.object_list)
