@@ -160,6 +160,7 @@ class AccountSerializer(serializers.ModelSerializer):
     last_request_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="When a request was last filed for it."
     )
+    industry = _maybe_empty("From the CRM; may be empty.")
 
     class Meta:
         model = Account
@@ -168,6 +169,7 @@ class AccountSerializer(serializers.ModelSerializer):
             "name",
             "crm_id",
             "domain",
+            "industry",
             "owner",
             "sensitive_until",
             "sensitive_reason",
