@@ -32,3 +32,8 @@ def delete_stale_imports() -> int:
 @shared_task(name="interviews.tasks.slack_match_people", ignore_result=True)
 def slack_match_people() -> dict[str, int]:
     return slack_api.match_people(slack_api.people_due_for_lookup())
+
+
+@shared_task(name="interviews.tasks.slack_ephemeral", ignore_result=True)
+def slack_ephemeral(channel: str, user: str, text: str) -> None:
+    slack_api.post_ephemeral(channel, user, text)

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from celery import current_app
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -97,8 +98,30 @@ def call(method: str, **kwargs) -> dict:
         if code in PERMANENT_ERRORS:
             # The SDK's message quotes the whole response; the code is all we keep.
             raise SlackRejected(f"Slack refused {method}: {code}") from None
-        raise SlackUnavailable(f"Slack {method} failed: {code or exc.response.status_code}") from None
+        raise SlackUnavailable(
+            f"Slack {method} failed: {code or exc.response.status_code}"
+        ) from None
     return response.data if isinstance(response.data, dict) else {}
+
+
+EPHEMERAL_TASK = "interviews.tasks.slack_ephemeral"
+
+
+def reply_later(*, channel: str, user: str, text: str) -> None:
+    """An ephemeral reply (only `user` sees it), sent by a worker after we answered Slack:
+    Slack wants its acknowledgement within 3 seconds. Never raises."""
+    try:
+        # By name: the task module is an entry point above this one.
+        current_app.tasks[EPHEMERAL_TASK].delay(channel, user, text)
+    except Exception:  # the broker is down: the reply is a courtesy, the state is safe
+        log.warning("Could not enqueue a Slack reply", exc_info=True)
+
+
+def post_ephemeral(channel: str, user: str, text: str) -> None:
+    try:
+        call("chat.postEphemeral", channel=channel, user=user, text=text)
+    except (SlackRejected, SlackUnavailable) as exc:
+        log.info("Slack ephemeral reply not sent: %s", exc)
 
 
 def lookup_user_id(email: str) -> str:

@@ -28,6 +28,7 @@ from interviews.models import (
     InterviewRequest,
     Notification,
     NotificationKind,
+    ReasonCategory,
     RequestEvent,
     SlackMessage,
     Status,
@@ -369,3 +370,93 @@ def refresh(request_id: int | None) -> int:
             continue
         updated += 1
     return updated
+
+
+# --- Modals: "not now" and "decline" ask for a reason (and a date) -----------------------
+
+MODAL_ACTIONS = ("defer", "decline")
+MODAL_CALLBACK_PREFIX = "answer:"
+
+
+def _plain(text: str, limit: int = 75) -> dict:
+    return {"type": "plain_text", "text": _clip(text, limit)}
+
+
+def answer_modal(
+    action: str,
+    request: InterviewRequest,
+    *,
+    language: str,
+    deferral_range: tuple[dt.date, dt.date],
+) -> dict:
+    """The modal for "not now" (date, reason category, note) or "decline" (reason
+    category, note). The date picker starts at the first allowed day; the range is in its
+    hint and checked again on submission, as Slack's picker cannot be bounded."""
+    with translation.override(language):
+        blocks: list[dict] = [
+            _context(f"*{escape(request.account.name)}* — {escape(request.topic)}"),
+        ]
+        if action == "defer":
+            first, last = deferral_range
+            blocks.append(
+                {
+                    "type": "input",
+                    "block_id": "until",
+                    "label": _plain(_("Ask me again on")),
+                    "hint": _plain(
+                        _("Between %(first)s and %(last)s.")
+                        % {"first": dates.day(first), "last": dates.day(last)},
+                        150,
+                    ),
+                    "element": {
+                        "type": "datepicker",
+                        "action_id": "until",
+                        "initial_date": first.isoformat(),
+                    },
+                }
+            )
+        blocks += [
+            {
+                "type": "input",
+                "block_id": "reason_category",
+                "label": _plain(_("Why not now?") if action == "defer" else _("Why decline?")),
+                "element": {
+                    "type": "static_select",
+                    "action_id": "reason_category",
+                    "options": [
+                        {"text": _plain(str(label)), "value": value}
+                        for value, label in ReasonCategory.choices
+                    ],
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "reason",
+                "label": _plain(_("A few words for marketing")),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "reason",
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            },
+        ]
+        return {
+            "type": "modal",
+            "callback_id": f"{MODAL_CALLBACK_PREFIX}{action}",
+            "private_metadata": button_value(request),
+            "title": _plain(answer_label(action), 24),
+            "submit": _plain(answer_label(action), 24),
+            "close": _plain(_("Cancel"), 24),
+            "blocks": blocks,
+        }
+
+
+def notice_modal(title: str, text: str) -> dict:
+    """What replaces a modal whose answer could not be applied (the request moved on)."""
+    return {
+        "type": "modal",
+        "title": _plain(title, 24),
+        "close": _plain(_("Close"), 24),
+        "blocks": [_section(escape(text))],
+    }

@@ -100,9 +100,7 @@ def test_email_only_or_no_match_means_no_direct_message(slack, clock, file_reque
     assert not Notification.objects.filter(channel=Channel.SLACK_DM).exists()
 
 
-def test_slack_down_delays_the_message_and_never_blocks_the_workflow(
-    slack, clock, file_request
-):
+def test_slack_down_delays_the_message_and_never_blocks_the_workflow(slack, clock, file_request):
     slack.failures["chat.postMessage"] = (503, {"ok": False, "error": "service_unavailable"})
     request = file_request()
     jobs.process_deadlines()
