@@ -136,3 +136,32 @@ def test_the_bot_token_never_reaches_the_logs(slack, clock, file_request, caplog
     assert BOT_TOKEN not in caplog.text
     dm = Notification.objects.get(channel=Channel.SLACK_DM)
     assert BOT_TOKEN not in dm.last_error
+
+
+def test_team_channels_move_to_the_bot_where_the_app_is_installed(
+    slack, clock, file_request, manager, marketer, sales
+):
+    manager.slack_channel_id = "C0TEAM"
+    manager.save()
+    for person in (marketer, sales):
+        person.reports_to = manager
+        person.save()
+    file_request()
+    jobs.process_deadlines()
+    posts = [p for p in slack.of("chat.postMessage") if p["channel"] == "C0TEAM"]
+    (post,) = posts
+    assert "Mai Marketer asked Sato Sales for an interview with Acme KK" in post["text"]
+
+
+def test_team_webhooks_keep_working_beside_the_app(slack, clock, file_request, manager, sales):
+    from tests.http_receiver import Receiver
+
+    with Receiver() as webhook:
+        manager.slack_webhook_url = webhook.url  # no channel id: the webhook it is
+        manager.save()
+        sales.reports_to = manager
+        sales.save()
+        file_request()
+        jobs.process_deadlines()
+        assert len(webhook.posts) == 1
+    assert all(p["channel"] != "C0TEAM" for p in slack.of("chat.postMessage"))
