@@ -25,6 +25,7 @@ from interviews import dates, presenters
 from interviews.links import absolute_url, request_url
 from interviews.models import (
     NON_VERSIONED_EVENT_KINDS,
+    EventKind,
     InterviewRequest,
     Notification,
     NotificationKind,
@@ -177,10 +178,35 @@ def _facts(request: InterviewRequest) -> dict:
     }
 
 
+# After the two answers that need no reason, the owner may still add a note for
+# marketing (a comment on the request): the answer itself never waits for it.
+NOTE_ACTION = "note"
+_NOTE_AFTER = (EventKind.OWNER_WILL_REACH_OUT, EventKind.OWNER_GO_AHEAD)
+
+
+def _note_button(request: InterviewRequest) -> dict:
+    return {
+        "type": "actions",
+        "block_id": f"note:{request.pk}",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": NOTE_ACTION,
+                "text": {"type": "plain_text", "text": _("Add a note for marketing")},
+                "value": button_value(request),
+            }
+        ],
+    }
+
+
 def _answer_or_state(request: InterviewRequest) -> list[dict]:
     if request.status == Status.AWAITING_OWNER:
         return [_answer_buttons(request)]
-    return [_section(state_line(request))]
+    blocks = [_section(state_line(request))]
+    latest = _latest_change(request)
+    if latest is not None and latest.kind in _NOTE_AFTER and request.is_open:
+        blocks.append(_note_button(request))
+    return blocks
 
 
 def _ask_blocks(notification: Notification, request: InterviewRequest) -> tuple[str, list[dict]]:
@@ -449,6 +475,32 @@ def answer_modal(
             "submit": _plain(answer_label(action), 24),
             "close": _plain(_("Cancel"), 24),
             "blocks": blocks,
+        }
+
+
+def note_modal(request: InterviewRequest, *, language: str) -> dict:
+    with translation.override(language):
+        return {
+            "type": "modal",
+            "callback_id": NOTE_ACTION,
+            "private_metadata": button_value(request),
+            "title": _plain(_("Note for marketing"), 24),
+            "submit": _plain(_("Send"), 24),
+            "close": _plain(_("Cancel"), 24),
+            "blocks": [
+                _context(f"*{escape(request.account.name)}* — {escape(request.topic)}"),
+                {
+                    "type": "input",
+                    "block_id": "body",
+                    "label": _plain(_("Your note (marketing sees it on the request)")),
+                    "element": {
+                        "type": "plain_text_input",
+                        "action_id": "body",
+                        "multiline": True,
+                        "max_length": 5000,
+                    },
+                },
+            ],
         }
 
 

@@ -140,7 +140,8 @@ def _block_action(payload: dict[str, Any]) -> None:
         return
     action_id = str(actions[0].get("action_id") or "")
     answer = action_id.removeprefix(slack_dm.ACTION_PREFIX)
-    if not action_id.startswith(slack_dm.ACTION_PREFIX) or answer not in slack_dm.ANSWERS:
+    is_answer = action_id.startswith(slack_dm.ACTION_PREFIX) and answer in slack_dm.ANSWERS
+    if not is_answer and action_id != slack_dm.NOTE_ACTION:
         return  # a link button, or something we never sent
     target = slack_dm.read_button_value(str(actions[0].get("value") or ""))
     reply = _Reply(payload)
@@ -157,6 +158,9 @@ def _block_action(payload: dict[str, Any]) -> None:
             reply(_refusal_text())
             return
         version = target[1]
+        if action_id == slack_dm.NOTE_ACTION:
+            _open_note(payload, interview, person, reply)
+            return
         if answer in slack_dm.MODAL_ACTIONS:
             _open_modal(payload, answer, interview, person, version, reply)
             return
@@ -167,6 +171,23 @@ def _block_action(payload: dict[str, Any]) -> None:
         except WorkflowError:
             # Someone, or the deadline, got there first: nothing was changed.
             reply(_stale_text(_load(interview.pk) or interview))
+
+
+def _open_view(payload: dict[str, Any], view: dict, reply: _Reply) -> None:
+    try:
+        slack_api.call("views.open", trigger_id=str(payload.get("trigger_id") or ""), view=view)
+    except (slack_api.SlackRejected, OSError) as exc:
+        log.warning("Could not open the Slack modal: %s", exc)
+        reply(_("Slack could not open the form; please try again, or answer from the email."))
+
+
+def _open_note(
+    payload: dict[str, Any], interview: InterviewRequest, person: User, reply: _Reply
+) -> None:
+    if not permissions.can_comment(person, interview):
+        reply(_refusal_text())
+        return
+    _open_view(payload, slack_dm.note_modal(interview, language=person.language), reply)
 
 
 def _open_modal(
@@ -180,15 +201,10 @@ def _open_modal(
     if interview.version != version or interview.status != Status.AWAITING_OWNER:
         reply(_stale_text(interview))
         return
-    trigger_id = str(payload.get("trigger_id") or "")
     view = slack_dm.answer_modal(
         answer, interview, language=person.language, deferral_range=workflow.deferral_range()
     )
-    try:
-        slack_api.call("views.open", trigger_id=trigger_id, view=view)
-    except (slack_api.SlackRejected, slack_api.SlackUnavailable, OSError) as exc:
-        log.warning("Could not open the Slack modal: %s", exc)
-        reply(_("Slack could not open the form; please try again, or answer from the email."))
+    _open_view(payload, view, reply)
 
 
 # --- Modals ------------------------------------------------------------------------------
@@ -220,7 +236,11 @@ def _view_submission(payload: dict[str, Any]) -> HttpResponse:
     view = payload.get("view") or {}
     action = str(view.get("callback_id") or "").removeprefix(slack_dm.MODAL_CALLBACK_PREFIX)
     target = slack_dm.read_button_value(str(view.get("private_metadata") or ""))
-    if action not in slack_dm.MODAL_ACTIONS or target is None:
+    if target is None:
+        return HttpResponse(status=200)
+    if view.get("callback_id") == slack_dm.NOTE_ACTION:
+        return _note_submission(payload, view, target[0])
+    if action not in slack_dm.MODAL_ACTIONS:
         return HttpResponse(status=200)
     person = _person(payload)
     if person is None:
@@ -248,6 +268,27 @@ def _view_submission(payload: dict[str, Any]) -> HttpResponse:
             return _notice(_("Not allowed"), _refusal_text())
         except WorkflowError:
             return _notice(_("Nothing changed"), _stale_text(_load(interview.pk) or interview))
+    return JsonResponse({"response_action": "clear"})
+
+
+def _note_submission(
+    payload: dict[str, Any], view: dict[str, Any], request_id: int
+) -> HttpResponse:
+    person = _person(payload)
+    if person is None:
+        return _notice(_("Not linked"), _unknown_person_text())
+    values = (view.get("state") or {}).get("values") or {}
+    with translation.override(person.language):
+        try:
+            workflow.comment_add(
+                request_id=request_id, by=person, body=str(_selected(values, "body") or "")
+            )
+        except InvalidInput as error:
+            return JsonResponse({"response_action": "errors", "errors": {"body": str(error)}})
+        except NotAllowed:
+            return _notice(_("Not allowed"), _refusal_text())
+        except WorkflowError as error:
+            return _notice(_("Nothing changed"), str(error))
     return JsonResponse({"response_action": "clear"})
 
 

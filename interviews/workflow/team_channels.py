@@ -3,8 +3,8 @@ marketer's and the owner's teams.
 
 A team is a manager and the people who report to them; the manager's
 `slack_webhook_url` is the team's channel, or, where the Slack app is installed, the
-channel named by `slack_channel_id` (posted to by the app's bot). The rows are written with the change, like
-email, and delivered by `interviews.notifications.slack`.
+channel named by `slack_channel_id` (posted to by the app's bot). The rows are written
+with the change, like email, and delivered by `interviews.notifications.slack`.
 """
 
 from __future__ import annotations

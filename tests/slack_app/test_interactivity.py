@@ -27,6 +27,16 @@ def asked(slack, clock, file_request):
     return request
 
 
+def answer_buttons(message: dict) -> list[dict]:
+    return [
+        e
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith("answer:")
+    ]
+
+
 def answers(request) -> list[str]:
     return list(
         RequestEvent.objects.filter(request=request)
@@ -46,7 +56,7 @@ def test_go_ahead_from_slack_answers_and_updates_the_message_in_place(slack, ask
     jobs.process_deadlines()  # the outbox, as after commit
     (update,) = slack.of("chat.update")
     assert (update["channel"], update["ts"]) == ("D0SALES", "1700000000.000001")
-    assert not [b for b in update["blocks"] if b["type"] == "actions"]  # the buttons are gone
+    assert answer_buttons(update) == []  # the four answers are gone
     text = json.dumps(update["blocks"])
     assert "Owner let marketing contact the customer" in text and "by Sato Sales" in text
 
@@ -253,7 +263,7 @@ def test_an_answer_from_anywhere_updates_the_slack_message(slack, asked, markete
     clock.move_to(asked.response_due_at + dt.timedelta(minutes=1))
     jobs.process_deadlines()  # the deadline job switches it
     (update,) = [u for u in slack.of("chat.update") if u["ts"] == "1700000000.000001"]
-    assert not [b for b in update["blocks"] if b["type"] == "actions"]
+    assert answer_buttons(update) == []
     assert "Deadline passed" in json.dumps(update["blocks"])
 
 
@@ -262,3 +272,23 @@ def test_a_marketer_answering_is_refused_even_with_a_slack_account(slack, asked)
     post_signed(click(asked, "decline", user=other.slack_user_id))
     assert slack.of("views.open") == []
     assert "Only the request's owner" in slack.of("chat.postEphemeral")[0]["text"]
+
+
+def test_after_go_ahead_the_owner_may_add_a_note_for_marketing(slack, asked):
+    post_signed(click(asked, "owner_go_ahead"))
+    jobs.process_deadlines()
+    (update,) = slack.of("chat.update")
+    (note_button,) = [e for b in update["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert note_button["action_id"] == "note"
+    asked.refresh_from_db()
+
+    body = click(asked, "owner_go_ahead").replace(b"answer%3Aowner_go_ahead", b"note")
+    post_signed(body)
+    (opened,) = slack.of("views.open")
+    assert opened["view"]["callback_id"] == "note"
+    note = submit(asked, "note", values={"body": "Ask for Tanaka-san, not the CIO's office."})
+    note = note.replace(b"answer%3Anote", b"note")
+    assert post_signed(note).json() == {"response_action": "clear"}
+    (comment,) = asked.comments.all()
+    assert comment.body.startswith("Ask for Tanaka-san") and comment.author.slack_user_id
+    assert asked.events.count() == 2  # the note is not a second answer

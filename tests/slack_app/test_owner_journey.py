@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 def actions(message: dict) -> list[dict]:
-    return [b for b in message["blocks"] if b["type"] == "actions"]
+    """The blocks of answer buttons (not "add a note")."""
+    return [
+        b
+        for b in message["blocks"]
+        if b["type"] == "actions" and b["elements"][0]["action_id"].startswith("answer:")
+    ]
 
 
 def test_a_reminder_lists_each_waiting_request_with_its_own_buttons(
