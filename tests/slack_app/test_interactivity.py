@@ -292,3 +292,31 @@ def test_after_go_ahead_the_owner_may_add_a_note_for_marketing(slack, asked):
     (comment,) = asked.comments.all()
     assert comment.body.startswith("Ask for Tanaka-san") and comment.author.slack_user_id
     assert asked.events.count() == 2  # the note is not a second answer
+
+
+def test_the_events_url_answers_slacks_check_only_when_signed(slack):
+    body = json.dumps(
+        {
+            "token": "x",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+            "type": "url_verification",
+        }
+    ).encode()
+    response = post_signed(body, path="/slack/events/", content_type="application/json")
+    assert response.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+    bad = post_signed(body, path="/slack/events/", content_type="application/json", secret="no")
+    assert bad.status_code == 401
+
+
+def test_the_app_being_uninstalled_is_logged_for_the_operator(slack, caplog):
+    body = json.dumps(
+        {"type": "event_callback", "team_id": "T1", "event": {"type": "app_uninstalled"}}
+    ).encode()
+    response = post_signed(body, path="/slack/events/", content_type="application/json")
+    assert response.status_code == 200
+    assert "app_uninstalled" in caplog.text and "SLACK_BOT_TOKEN" in caplog.text
+
+
+def test_a_get_or_a_garbage_body_is_refused(slack, client):
+    assert client.get("/slack/interactivity/").status_code == 405
+    assert post_signed(b"payload=%7Bnot-json").status_code == 400
