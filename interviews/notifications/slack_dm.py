@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from interviews import dates, presenters
 from interviews.links import absolute_url, request_url
 from interviews.models import (
@@ -199,8 +200,11 @@ def _note_button(request: InterviewRequest) -> dict:
     }
 
 
-def _answer_or_state(request: InterviewRequest) -> list[dict]:
-    if request.status == Status.AWAITING_OWNER:
+def _answer_or_state(request: InterviewRequest, reader: User) -> list[dict]:
+    # Buttons only for someone who may still answer: a previous owner's message (the
+    # request was passed on) shows what happened instead.
+    may_answer = reader.pk == request.owner_id or reader.is_manager
+    if request.status == Status.AWAITING_OWNER and may_answer:
         return [_answer_buttons(request)]
     blocks = [_section(state_line(request))]
     latest = _latest_change(request)
@@ -227,7 +231,7 @@ def _ask_blocks(notification: Notification, request: InterviewRequest) -> tuple[
         blocks.append(_section(f"*{escape(_('Questions'))}*\n{escape(request.questions)}"))
     if request.note_to_owner:
         blocks.append(_section(f"*{escape(_('Note to you'))}*\n{escape(request.note_to_owner)}"))
-    blocks += _answer_or_state(request)
+    blocks += _answer_or_state(request, notification.recipient)
     blocks.append(_link(request))
     return headline, blocks
 
@@ -261,7 +265,7 @@ def _reminder_blocks(notification: Notification) -> tuple[str, list[dict]]:
                 )
             )
         )
-        blocks += _answer_or_state(request)
+        blocks += _answer_or_state(request, notification.recipient)
     if len(ids) > len(requests):
         blocks.append(
             _context(

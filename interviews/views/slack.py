@@ -60,8 +60,15 @@ def _verified(request: HttpRequest) -> bool:
 
 
 def _first_time(body: bytes) -> bool:
-    """True once per body: a retry or a replay of a handled request changes nothing."""
-    return cache.add(f"slack:handled:{hashlib.sha256(body).hexdigest()}", 1, _SEEN_SECONDS)
+    """True once per body: a retry or a replay of a handled request changes nothing.
+
+    With the cache down we go on: the version in every button still stops a second
+    answer; only a second "too late" reply could follow."""
+    try:
+        return cache.add(f"slack:handled:{hashlib.sha256(body).hexdigest()}", 1, _SEEN_SECONDS)
+    except Exception:
+        log.warning("Cache unavailable: a repeated Slack request cannot be recognised")
+        return True
 
 
 def _person(payload: dict[str, Any]) -> User | None:

@@ -97,3 +97,22 @@ def test_text_from_people_cannot_inject_slack_markup(slack, clock, file_request)
     text = json.dumps(message["blocks"])
     assert "<!channel>" not in text and "<https://evil.example" not in text
     assert "&lt;!channel&gt;" in text
+
+
+def test_a_request_passed_to_another_owner_leaves_the_first_without_buttons(
+    slack, clock, file_request, manager, cs
+):
+    cs.slack_user_id, cs.language = "U0CS", "en"
+    cs.save()
+    request = file_request()
+    jobs.process_deadlines()
+    workflow.request_reassign_owner(
+        request_id=request.pk, by=manager, new_owner=cs, reason="Sato moved to another region."
+    )
+    jobs.process_deadlines()
+    (old,) = [u for u in slack.of("chat.update") if u["channel"] == "D0SALES"]
+    assert actions(old) == [] and "Owner reassigned" in json.dumps(old["blocks"])
+    (new,) = [p for p in slack.of("chat.postMessage") if p["channel"] == "U0CS"]
+    (buttons,) = actions(new)
+    request.refresh_from_db()
+    assert {json.loads(e["value"])["v"] for e in buttons["elements"]} == {request.version}
