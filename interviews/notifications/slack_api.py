@@ -75,9 +75,13 @@ def is_installed() -> bool:
     return bool(settings.SLACK_BOT_TOKEN)
 
 
-def client() -> WebClient:
+# Opening a modal happens while Slack waits for our acknowledgement (3 seconds).
+MODAL_TIMEOUT_SECONDS = 2
+
+
+def client(timeout: int = TIMEOUT_SECONDS) -> WebClient:
     return WebClient(
-        token=settings.SLACK_BOT_TOKEN, base_url=settings.SLACK_API_URL, timeout=TIMEOUT_SECONDS
+        token=settings.SLACK_BOT_TOKEN, base_url=settings.SLACK_API_URL, timeout=timeout
     )
 
 
@@ -88,11 +92,11 @@ def error_code(exc: SlackApiError) -> str:
         return ""
 
 
-def call(method: str, **kwargs) -> dict:
+def call(method: str, *, timeout: int = TIMEOUT_SECONDS, **kwargs) -> dict:
     """One Web API call. Raises SlackRejected for a permanent refusal; anything else
     (timeouts, 5xx, rate limits) propagates and the outbox retries it later."""
     try:
-        response = client().api_call(method, json=kwargs)
+        response = client(timeout).api_call(method, json=kwargs)
     except SlackApiError as exc:
         code = error_code(exc)
         if code in PERMANENT_ERRORS:

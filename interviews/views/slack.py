@@ -182,7 +182,12 @@ def _block_action(payload: dict[str, Any]) -> None:
 
 def _open_view(payload: dict[str, Any], view: dict, reply: _Reply) -> None:
     try:
-        slack_api.call("views.open", trigger_id=str(payload.get("trigger_id") or ""), view=view)
+        slack_api.call(
+            "views.open",
+            timeout=slack_api.MODAL_TIMEOUT_SECONDS,
+            trigger_id=str(payload.get("trigger_id") or ""),
+            view=view,
+        )
     except (slack_api.SlackRejected, OSError) as exc:
         log.warning("Could not open the Slack modal: %s", exc)
         reply(_("Slack could not open the form; please try again, or answer from the email."))

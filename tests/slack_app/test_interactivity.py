@@ -320,3 +320,12 @@ def test_the_app_being_uninstalled_is_logged_for_the_operator(slack, caplog):
 def test_a_get_or_a_garbage_body_is_refused(slack, client):
     assert client.get("/slack/interactivity/").status_code == 405
     assert post_signed(b"payload=%7Bnot-json").status_code == 400
+
+
+def test_when_slack_cannot_open_the_form_the_owner_is_told_and_nothing_changes(slack, asked):
+    slack.failures["views.open"] = (200, {"ok": False, "error": "expired_trigger_id"})
+    assert post_signed(click(asked, "decline")).status_code == 200
+    (reply,) = slack.of("chat.postEphemeral")
+    assert "could not open the form" in reply["text"]
+    asked.refresh_from_db()
+    assert asked.status == Status.AWAITING_OWNER
