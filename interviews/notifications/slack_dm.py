@@ -228,9 +228,11 @@ def _ask_blocks(notification: Notification, request: InterviewRequest) -> tuple[
         _facts(request),
     ]
     if request.questions:
-        blocks.append(_section(f"*{escape(_('Questions'))}*\n{escape(request.questions)}"))
+        label = _("Questions")
+        blocks.append(_section(f"*{escape(label)}*\n{escape(request.questions)}"))
     if request.note_to_owner:
-        blocks.append(_section(f"*{escape(_('Note to you'))}*\n{escape(request.note_to_owner)}"))
+        label = _("Note to you")
+        blocks.append(_section(f"*{escape(label)}*\n{escape(request.note_to_owner)}"))
     blocks += _answer_or_state(request, notification.recipient)
     blocks.append(_link(request))
     return headline, blocks
@@ -302,9 +304,8 @@ def _outcome_blocks(request: InterviewRequest) -> tuple[str, list[dict]]:
         if value:
             blocks.append(_section(f"*{escape(label)}*\n{escape(value)}"))
     if request.published_url:
-        blocks.append(
-            _section(f"<{escape(request.published_url)}|{escape(_('The published piece'))}>")
-        )
+        piece = _("The published piece")
+        blocks.append(_section(f"<{escape(request.published_url)}|{escape(piece)}>"))
     blocks.append(_link(request))
     return headline, blocks
 

@@ -165,3 +165,17 @@ def test_team_webhooks_keep_working_beside_the_app(slack, clock, file_request, m
         jobs.process_deadlines()
         assert len(webhook.posts) == 1
     assert all(p["channel"] != "C0TEAM" for p in slack.of("chat.postMessage"))
+
+
+def test_the_direct_message_is_in_the_owners_language(slack, clock, file_request, sales):
+    sales.language = "ja"
+    sales.save()
+    file_request()
+    jobs.process_deadlines()
+    (message,) = slack.of("chat.postMessage")
+    text = json.dumps(message["blocks"], ensure_ascii=False)
+    assert message["text"] == "Acme KK様にインタビューしてよいですか？"
+    for label in ("聞きたいこと", "あなたへのメモ", "回答期限", "自分でお客様に打診する", "辞退する"):
+        assert label in text
+    for english in ("Questions", "Note to you", "Answer by", "Decline"):
+        assert english not in text
