@@ -175,7 +175,8 @@ def test_the_direct_message_is_in_the_owners_language(slack, clock, file_request
     (message,) = slack.of("chat.postMessage")
     text = json.dumps(message["blocks"], ensure_ascii=False)
     assert message["text"] == "Acme KK様にインタビューしてよいですか？"
-    for label in ("聞きたいこと", "あなたへのメモ", "回答期限", "自分でお客様に打診する", "辞退する"):
+    labels = ("聞きたいこと", "あなたへのメモ", "回答期限", "自分でお客様に打診する", "辞退する")
+    for label in labels:
         assert label in text
     for english in ("Questions", "Note to you", "Answer by", "Decline"):
         assert english not in text
