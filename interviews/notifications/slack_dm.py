@@ -472,6 +472,20 @@ def answer_modal(
                 },
             },
         ]
+        if action == "decline":
+            blocks.append(
+                {
+                    "type": "input",
+                    "block_id": "pause_account_until",
+                    "optional": True,
+                    "label": _plain(_("And pause requests for this account until (optional)")),
+                    "hint": _plain(
+                        _("No new interview requests can be filed for this customer until then."),
+                        150,
+                    ),
+                    "element": {"type": "datepicker", "action_id": "pause_account_until"},
+                }
+            )
         return {
             "type": "modal",
             "callback_id": f"{MODAL_CALLBACK_PREFIX}{action}",

@@ -237,11 +237,17 @@ def _answer_kwargs(action: str, values: dict[str, Any]) -> dict[str, Any]:
         "reason": str(_selected(values, "reason") or ""),
     }
     if action == "defer":
-        try:
-            kwargs["until"] = dt.date.fromisoformat(str(_selected(values, "until") or ""))
-        except ValueError:
-            kwargs["until"] = None  # the workflow says "Please give a date."
+        kwargs["until"] = _date(_selected(values, "until"))  # None: "Please give a date."
+    elif _selected(values, "pause_account_until"):
+        kwargs["pause_account_until"] = _date(_selected(values, "pause_account_until"))
     return kwargs
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
 
 
 def _view_submission(payload: dict[str, Any]) -> HttpResponse:
@@ -272,7 +278,8 @@ def _view_submission(payload: dict[str, Any]) -> HttpResponse:
                 **_answer_kwargs(action, values),
             )
         except InvalidInput as error:
-            block = error.field if error.field in ("until", "reason_category", "reason") else None
+            fields = ("until", "reason_category", "reason", "pause_account_until")
+            block = error.field if error.field in fields else None
             return JsonResponse(
                 {"response_action": "errors", "errors": {block or "reason": str(error)}}
             )

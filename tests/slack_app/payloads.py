@@ -102,7 +102,7 @@ def submit(
     until (YYYY-MM-DD), reason_category, reason."""
     state = {}
     for block, value in values.items():
-        if block == "until":
+        if block.endswith("until"):  # until, pause_account_until: date pickers
             element = {"type": "datepicker", "selected_date": value}
         elif block == "reason_category":
             element = {

@@ -329,3 +329,34 @@ def test_when_slack_cannot_open_the_form_the_owner_is_told_and_nothing_changes(s
     assert "could not open the form" in reply["text"]
     asked.refresh_from_db()
     assert asked.status == Status.AWAITING_OWNER
+
+
+def test_decline_may_pause_the_account_as_from_the_email(slack, asked):
+    post_signed(click(asked, "decline"))
+    (opened,) = slack.of("views.open")
+    pause = next(b for b in opened["view"]["blocks"] if b.get("block_id") == "pause_account_until")
+    assert pause["optional"] is True and pause["element"]["type"] == "datepicker"
+    past = submit(
+        asked,
+        "decline",
+        values={
+            "reason_category": "open_issue",
+            "reason": "Escalation.",
+            "pause_account_until": "2020-01-01",
+        },
+    )
+    assert "pause_account_until" in post_signed(past).json()["errors"]
+    until = dt.date(2027, 3, 1)
+    ok = submit(
+        asked,
+        "decline",
+        values={
+            "reason_category": "open_issue",
+            "reason": "Escalation.",
+            "pause_account_until": until.isoformat(),
+        },
+    )
+    assert post_signed(ok).json() == {"response_action": "clear"}
+    asked.refresh_from_db()
+    asked.account.refresh_from_db()
+    assert asked.status == Status.DECLINED and asked.account.sensitive_until == until
