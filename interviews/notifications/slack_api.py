@@ -113,17 +113,21 @@ EPHEMERAL_TASK = "interviews.tasks.slack_ephemeral"
 
 def reply_later(*, channel: str, user: str, text: str) -> None:
     """An ephemeral reply (only `user` sees it), sent by a worker after we answered Slack:
-    Slack wants its acknowledgement within 3 seconds. Never raises."""
+    Slack wants its acknowledgement within 3 seconds. Never raises.
+
+    With the broker down the reply is sent at once instead, with a short timeout: the
+    person who clicked must learn that nothing changed."""
     try:
         # By name: the task module is an entry point above this one.
         current_app.tasks[EPHEMERAL_TASK].delay(channel, user, text)
-    except Exception:  # the broker is down: the reply is a courtesy, the state is safe
-        log.warning("Could not enqueue a Slack reply", exc_info=True)
+    except Exception:
+        log.warning("Could not enqueue a Slack reply; sending it now", exc_info=True)
+        post_ephemeral(channel, user, text, timeout=MODAL_TIMEOUT_SECONDS)
 
 
-def post_ephemeral(channel: str, user: str, text: str) -> None:
+def post_ephemeral(channel: str, user: str, text: str, *, timeout: int = TIMEOUT_SECONDS) -> None:
     try:
-        call("chat.postEphemeral", channel=channel, user=user, text=text)
+        call("chat.postEphemeral", timeout=timeout, channel=channel, user=user, text=text)
     except (SlackRejected, SlackUnavailable) as exc:
         log.info("Slack ephemeral reply not sent: %s", exc)
 

@@ -360,3 +360,18 @@ def test_decline_may_pause_the_account_as_from_the_email(slack, asked):
     asked.refresh_from_db()
     asked.account.refresh_from_db()
     assert asked.status == Status.DECLINED and asked.account.sensitive_until == until
+
+
+def test_with_the_broker_down_the_stale_click_is_still_explained(slack, asked, sales, monkeypatch):
+    from celery import current_app
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    task = current_app.tasks["interviews.tasks.slack_ephemeral"]
+    monkeypatch.setattr(task, "delay", broker_down)
+    seen = asked.version
+    workflow.request_owner_go_ahead(request_id=asked.pk, by=sales)
+    assert post_signed(click(asked, "decline", version=seen)).status_code == 200
+    (reply,) = slack.of("chat.postEphemeral")
+    assert "Nothing was changed" in reply["text"]
