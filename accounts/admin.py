@@ -28,7 +28,8 @@ class UserAdmin(DjangoUserAdmin):
             _("Person"),
             {"fields": ["name", "department", "is_manager", "reports_to", "language", "time_zone"]},
         ),
-        (_("Team"), {"fields": ["slack_webhook_url"]}),
+        (_("Team"), {"fields": ["slack_webhook_url", "slack_channel_id"]}),
+        (_("Slack"), {"fields": ["notify_via", "slack_user_id", "slack_checked_at"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

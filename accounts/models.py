@@ -30,6 +30,14 @@ class Language(models.TextChoices):
     ENGLISH = "en", "English"
 
 
+class NotifyVia(models.TextChoices):
+    """Where requests and reminders reach a person (email always, without a Slack match)."""
+
+    BOTH = "both", _("Email and Slack")
+    SLACK = "slack", _("Slack only")
+    EMAIL = "email", _("Email only")
+
+
 def _validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
@@ -127,6 +135,29 @@ class User(AbstractUser):
         ),
     )
 
+    # Set on a manager in a workspace where the Slack app is installed: the team's
+    # channel, posted to by the app's bot instead of the webhook (which stays the fallback).
+    slack_channel_id = models.CharField(
+        _("team Slack channel ID"),
+        max_length=32,
+        blank=True,
+        help_text=_(
+            "Channel ID (C…) for this manager's team, used when the Slack app is installed; "
+            "invite the app to the channel first."
+        ),
+    )
+    # Found by email in the installed workspace (users.lookupByEmail), cached here and
+    # looked up again after SLACK_LOOKUP_MAX_AGE_DAYS; empty means "no match": email only.
+    slack_user_id = models.CharField(_("Slack user ID"), max_length=32, blank=True)
+    slack_checked_at = models.DateTimeField(_("looked up in Slack"), null=True, blank=True)
+    notify_via = models.CharField(
+        _("requests reach me by"),
+        max_length=10,
+        choices=NotifyVia.choices,
+        default=NotifyVia.BOTH,
+        help_text=_("Without a Slack account matching your email, everything comes by email."),
+    )
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["name"]
@@ -167,6 +198,14 @@ class User(AbstractUser):
     @property
     def is_owner_role(self) -> bool:
         return self.department in OWNER_DEPARTMENTS
+
+    @property
+    def gets_slack(self) -> bool:
+        return bool(self.slack_user_id) and self.notify_via in (NotifyVia.BOTH, NotifyVia.SLACK)
+
+    @property
+    def gets_email(self) -> bool:
+        return not self.slack_user_id or self.notify_via in (NotifyVia.BOTH, NotifyVia.EMAIL)
 
 
 class Account(models.Model):

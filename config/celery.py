@@ -42,4 +42,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=40, hour=3),
         "options": {"expires": 6 * 60 * 60},
     },
+    # Daily at 04:00 in CELERY_TIMEZONE, when the Slack app is installed: people not yet
+    # found in Slack, or looked up more than SLACK_LOOKUP_MAX_AGE_DAYS ago, are looked up
+    # by email again (a new hire, a changed address). Does nothing without a bot token.
+    "slack-match-people": {
+        "task": "interviews.tasks.slack_match_people",
+        "schedule": crontab(minute=0, hour=4),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }

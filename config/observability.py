@@ -27,7 +27,12 @@ _SECRET_IN_PATH = re.compile(r"/(r|unsubscribe)/[^/]+")
 access_log = logging.getLogger("interview_relay.access")
 
 
+# Slack tokens (bot, user, app, refresh) in case a library or an error message quotes one.
+_SLACK_TOKEN = re.compile(r"xox[abeoprs]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
+
+
 def redact(path: str) -> str:
+    path = _SLACK_TOKEN.sub("xox-[redacted]", path)
     return _SECRET_IN_PATH.sub(lambda m: f"/{m.group(1)}/[redacted]", path)
 
 

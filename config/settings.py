@@ -374,6 +374,29 @@ NOTIFICATION_RETRY_MAX_SECONDS = env_int(
     "NOTIFICATION_RETRY_MAX_SECONDS", 3600, minimum=NOTIFICATION_RETRY_BASE_SECONDS
 )
 
+# --- Slack (optional) ----------------------------------------------------------------------
+
+# The Slack app (slack/manifest.yml), installed by a workspace admin. Without a bot token
+# nobody is matched and everything goes by email; team channels keep their webhooks.
+SLACK_BOT_TOKEN = env.str("SLACK_BOT_TOKEN", default="")
+if SLACK_BOT_TOKEN and not SLACK_BOT_TOKEN.startswith("xoxb-"):
+    raise ImproperlyConfigured(
+        "SLACK_BOT_TOKEN is malformed: expected the app's Bot User OAuth Token (xoxb-…)."
+    )
+# Every request from Slack (button clicks, modals, events) is checked against it.
+SLACK_SIGNING_SECRET = env.str("SLACK_SIGNING_SECRET", default="")
+if SLACK_BOT_TOKEN and not SLACK_SIGNING_SECRET:
+    raise ImproperlyConfigured(
+        "SLACK_SIGNING_SECRET must be set with SLACK_BOT_TOKEN (Basic Information → App "
+        "Credentials → Signing Secret), or no click from Slack could be trusted."
+    )
+# Slack's Web API base (tests point it at a local server).
+SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
+if not SLACK_API_URL.endswith("/"):
+    SLACK_API_URL += "/"
+# People are looked up again in Slack (users.lookupByEmail) after this many days.
+SLACK_LOOKUP_MAX_AGE_DAYS = env_int("SLACK_LOOKUP_MAX_AGE_DAYS", 7, minimum=1)
+
 # --- REST API (/api/) -------------------------------------------------------------------
 
 # Django REST framework with per-user tokens (`manage.py api_token <email>`) and the
@@ -463,5 +486,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Our access log replaces the development server's, which prints full URLs.
         "django.server": {"level": "WARNING"},
+        # The SDK's debug lines carry request bodies; its warnings and errors are enough.
+        "slack_sdk": {"level": "WARNING"},
     },
 }

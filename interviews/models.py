@@ -330,6 +330,7 @@ class NotificationKind(models.TextChoices):
     EDITED = "edited", _("Request edited (to the owner)")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest (to managers)")
     FINDINGS_SHARED = "findings_shared", _("Findings shared (to the owner and their manager)")
+    SLACK_REFRESH = "slack_refresh", _("Slack messages brought up to date (after a change)")
 
 
 class Comment(models.Model):
@@ -365,7 +366,10 @@ class Comment(models.Model):
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
-    SLACK = "slack", _("Slack")
+    # A team's channel (a manager's webhook, or the bot where the app is installed).
+    SLACK = "slack", _("Slack team channel")
+    # A direct message from the Slack app to the recipient.
+    SLACK_DM = "slack_dm", _("Slack direct message")
 
 
 class NotificationStatus(models.TextChoices):
@@ -451,6 +455,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class SlackMessage(models.Model):
+    """A Slack direct message the app posted about a request, so that every one of them can
+    be updated in place (`chat.update`) once the request moves on. A reminder about several
+    requests has one row per request, all with the same channel and timestamp."""
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="slack_messages",
+    )
+    request = models.ForeignKey(
+        InterviewRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="slack_messages",
+    )
+    channel_id = models.CharField(_("Slack channel"), max_length=32)
+    ts = models.CharField(_("Slack message timestamp"), max_length=32)
+    created_at = models.DateTimeField(_("posted"))
+
+    class Meta:
+        verbose_name = _("Slack message")
+        verbose_name_plural = _("Slack messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "request"], name="slack_message_once_per_request"
+            ),
+        ]
+        indexes = [models.Index(fields=["request"], name="slack_message_request_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.ts}"
 
 
 class FindingKind(models.TextChoices):

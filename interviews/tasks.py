@@ -6,7 +6,7 @@ from celery import shared_task
 
 from interviews import jobs
 from interviews.crm_import import uploads
-from interviews.notifications import digest, outbox
+from interviews.notifications import digest, outbox, slack_api
 
 
 @shared_task(name="interviews.tasks.process_deadlines", ignore_result=True)
@@ -27,3 +27,13 @@ def send_weekly_digest() -> int:
 @shared_task(name="interviews.tasks.delete_stale_imports", ignore_result=True)
 def delete_stale_imports() -> int:
     return uploads.delete_stale()
+
+
+@shared_task(name="interviews.tasks.slack_match_people", ignore_result=True)
+def slack_match_people() -> dict[str, int]:
+    return slack_api.match_people(slack_api.people_due_for_lookup())
+
+
+@shared_task(name="interviews.tasks.slack_ephemeral", ignore_result=True)
+def slack_ephemeral(channel: str, user: str, text: str) -> None:
+    slack_api.post_ephemeral(channel, user, text)

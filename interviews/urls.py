@@ -6,6 +6,8 @@ from interviews.views import dashboard as dashboard_views
 from interviews.views import imports as import_views
 from interviews.views import manager as manager_views
 from interviews.views import owner as owner_views
+from interviews.views import preferences as preference_views
+from interviews.views import slack as slack_views
 
 urlpatterns = [
     # Marketers: the list, filing, a request's page and what they do on it.
@@ -48,6 +50,12 @@ urlpatterns = [
     path("waiting/", owner_views.queue, name="owner_queue"),
     path("accounts/<int:pk>/pause/", owner_views.pause_account, name="pause_account"),
     path("accounts/<int:pk>/unpause/", owner_views.unpause_account, name="unpause_account"),
+    # Each person's own settings: where requests reach them.
+    path("settings/", preference_views.preferences, name="preferences"),
+    path("settings/slack-lookup/", preference_views.slack_lookup, name="slack_lookup"),
+    # The Slack app: clicks and modal submissions, and events (signed by Slack).
+    path("slack/interactivity/", slack_views.interactivity, name="slack_interactivity"),
+    path("slack/events/", slack_views.events, name="slack_events"),
     # Managers' overrides.
     path("requests/<int:pk>/manage/<slug:action>/", manager_views.manage, name="manage"),
     # Managers' dashboard, its CSV exports, and the digest's one-click unsubscribe.

@@ -97,6 +97,8 @@ CASES: dict[str, dict[str, str]] = {
         "NOTIFICATION_RETRY_MAX_SECONDS": "1",
     },
     "admin-at-root": {"ADMIN_URL": "/"},
+    "slack-user-token": {"SLACK_BOT_TOKEN": "xoxp-a-user-token-not-the-bot-s"},
+    "slack-without-secret": {"SLACK_BOT_TOKEN": "xoxb-1-2-bot"},
     "production-without-mail": {
         "DEBUG": "false",
         "SECRET_KEY": TEST_SECRET,
@@ -212,6 +214,8 @@ def startup(request, tmp_path_factory):
         ("reminder-too-early", "REMINDER_BUSINESS_DAYS_BEFORE"),
         ("retry-cap-below-base", "NOTIFICATION_RETRY_MAX_SECONDS"),
         ("admin-at-root", "ADMIN_URL"),
+        ("slack-user-token", "SLACK_BOT_TOKEN"),
+        ("slack-without-secret", "SLACK_SIGNING_SECRET"),
         ("production-without-mail", "EMAIL_URL"),
     ],
 )
@@ -222,6 +226,11 @@ def test_malformed_value_stops_startup_naming_the_variable(startup, case, name):
     line = outcome.error_line
     assert line.startswith("django.core.exceptions.ImproperlyConfigured:"), outcome.result.stderr
     assert name in line
+
+
+@pytest.mark.parametrize("case", ["slack-user-token"])
+def test_a_malformed_slack_token_is_not_repeated_in_the_message(startup, case):
+    assert "xoxp-a-user-token" not in startup(case).result.stderr
 
 
 @pytest.mark.parametrize("case", ["window-five"])

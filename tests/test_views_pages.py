@@ -101,7 +101,8 @@ def test_every_page_links_to_how_it_works(client, marketer):
 def test_the_layout_names_the_user_and_offers_the_language_switch(client, marketer):
     client.force_login(marketer)
     html = client.get(reverse("home")).content.decode()
-    assert '<span class="name">Mai Marketer</span>' in html
+    # The name leads to the person's own settings (where requests reach them).
+    assert 'class="name" href="/settings/"' in html and ">Mai Marketer</a>" in html
     assert 'name="language" value="ja"' in html
     assert f'href="{reverse("request_new")}"' in html
     assert "{# owner nav #}" not in html  # a template comment, kept for the owner queue link

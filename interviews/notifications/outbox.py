@@ -44,7 +44,7 @@ from interviews.models import (
     NotificationStatus,
     Status,
 )
-from interviews.notifications import emails, slack
+from interviews.notifications import emails, slack, slack_dm
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,8 @@ def _load(ids: list[int]) -> list[Notification]:
 
 
 def is_obsolete(notification: Notification) -> bool:
-    if notification.channel != Channel.EMAIL:
+    # A direct message is the email's twin and lapses with it; a team post never does.
+    if notification.channel == Channel.SLACK or notification.kind == NotificationKind.SLACK_REFRESH:
         return False
     if notification.kind == NotificationKind.REMINDER:
         return not InterviewRequest.objects.filter(
@@ -206,6 +207,12 @@ class _Mailer:
 
 
 def _deliver(notification: Notification, mailer: _Mailer) -> None:
+    if notification.channel == Channel.SLACK_DM:
+        try:
+            slack_dm.deliver(notification)
+        except slack_dm.SlackRejected as exc:
+            raise PermanentFailure(str(exc)) from exc
+        return
     if notification.channel == Channel.SLACK:
         try:
             slack.post(notification)

@@ -2,7 +2,9 @@
 switches to marketing or is completed.
 
 A team is a manager and the people who report to them; the manager's
-`slack_webhook_url` is the team's channel. Messages go through the outbox like email
+`slack_webhook_url` is the team's channel. Where the Slack app is installed and the
+manager names a channel (`slack_channel_id`), the app's bot posts there instead, and the
+webhook stays the fallback. Messages go through the outbox like email
 (rows written with the change by `interviews.workflow.team_channels`, sent after commit,
 retried with backoff), so a Slack outage never blocks or breaks the workflow and never
 posts twice.
@@ -24,6 +26,7 @@ from django.utils.text import Truncator
 from interviews import library
 from interviews.links import absolute_url, request_url
 from interviews.models import Notification, NotificationKind
+from interviews.notifications import slack_api
 
 TIMEOUT_SECONDS = 5
 
@@ -63,6 +66,18 @@ def message_text(notification: Notification) -> str:
 def post(notification: Notification) -> None:
     """Send one message. Raises SlackRejected for a permanent refusal (4xx but 429);
     anything else (timeouts, 5xx, 429) is temporary and retried by the outbox."""
+    channel = notification.recipient.slack_channel_id
+    if channel and slack_api.is_installed():
+        try:
+            slack_api.call(
+                "chat.postMessage",
+                channel=channel,
+                text=message_text(notification),
+                unfurl_links=False,
+            )
+        except slack_api.SlackRejected as exc:
+            raise SlackRejected(str(exc)) from None
+        return
     body = json.dumps({"text": message_text(notification)}).encode()
     url = notification.recipient.slack_webhook_url
     if not url.startswith(("https://", "http://")):

@@ -29,7 +29,7 @@ from interviews.models import (
     RequestEvent,
     Status,
 )
-from interviews.workflow import team_channels
+from interviews.workflow import slack_direct, team_channels
 from interviews.workflow.queueing import queue_notifications
 
 REASON_MAX_LENGTH = 2000
@@ -210,7 +210,7 @@ def _record(
         for name, value in CLEARED_DEADLINES.items():
             setattr(request, name, value)
     request.save()
-    return RequestEvent.objects.create(
+    event = RequestEvent.objects.create(
         request=request,
         actor=actor,
         kind=kind,
@@ -220,6 +220,9 @@ def _record(
         details=details or {},
         created_at=now,
     )
+    # Every Slack message about the request shows the change, wherever it came from.
+    _queue(slack_direct.refresh_rows([(request.pk, request.version, request.owner_id)], now=now))
+    return event
 
 
 def _notify(

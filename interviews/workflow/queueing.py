@@ -15,6 +15,7 @@ from celery import current_app
 from django.db import transaction
 
 from interviews.models import Notification
+from interviews.workflow.slack_direct import with_direct_messages
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ ENQUEUE_CHUNK = 200
 
 def queue_notifications(notifications: Iterable[Notification]) -> list[int]:
     """Insert the rows; after commit, hand their ids to a worker. Returns the ids."""
-    notifications = list(notifications)
+    notifications = with_direct_messages(list(notifications))
     if not notifications:
         return []
     created = Notification.objects.bulk_create(notifications)

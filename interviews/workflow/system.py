@@ -26,7 +26,7 @@ from interviews.models import (
     RequestEvent,
     Status,
 )
-from interviews.workflow import team_channels
+from interviews.workflow import slack_direct, team_channels
 from interviews.workflow.base import (
     _notification,
     _now,
@@ -145,6 +145,13 @@ def switch_overdue_batch(
         ],
         now=now,
     )
+    notifications += slack_direct.refresh_rows(
+        [
+            (row["id"], event.version, row["owner_id"])
+            for row, event in zip(rows, events, strict=True)
+        ],
+        now=now,
+    )
     _queue(notifications)
     return ids
 
@@ -194,6 +201,12 @@ def wake_batch(
             "deferred_until": row["deferred_until"].isoformat() if row["deferred_until"] else None,
             "response_due_at": windows[row["id"]]["response_due_at"].isoformat(),
         },
+    )
+    _queue(
+        slack_direct.refresh_rows(
+            [(row["id"], e.version, row["owner_id"]) for row, e in zip(rows, events, strict=True)],
+            now=now,
+        )
     )
     _queue(
         _notification(

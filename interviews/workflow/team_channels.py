@@ -2,14 +2,18 @@
 marketer's and the owner's teams.
 
 A team is a manager and the people who report to them; the manager's
-`slack_webhook_url` is the team's channel. The rows are written with the change, like
-email, and delivered by `interviews.notifications.slack`.
+`slack_webhook_url` is the team's channel, or, where the Slack app is installed, the
+channel named by `slack_channel_id` (posted to by the app's bot). The rows are written
+with the change, like email, and delivered by `interviews.notifications.slack`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Q
 
 from accounts.models import User
 from interviews.models import Channel, Notification
@@ -18,9 +22,12 @@ from interviews.models import Channel, Notification
 def team_channels(user_ids: Iterable[int]) -> dict[int, list[int]]:
     """For each person, the managers (theirs) whose team channel should hear about it."""
     ids = {i for i in user_ids if i}
+    has_channel = ~Q(reports_to__slack_webhook_url="")
+    if settings.SLACK_BOT_TOKEN:
+        has_channel |= ~Q(reports_to__slack_channel_id="")
     rows = (
         User.objects.filter(pk__in=ids, reports_to__isnull=False)
-        .exclude(reports_to__slack_webhook_url="")
+        .filter(has_channel)
         .filter(reports_to__is_active=True)
         .values_list("pk", "reports_to_id")
     )

@@ -35,7 +35,9 @@ def every_kind(request, clock, file_request, marketer, sales, cs, manager):
 
 def test_every_kind_is_sent(every_kind):
     _, sent = every_kind
-    assert {kind_of(m) for m in sent} == set(NotificationKind.values)
+    # Every kind but the one that only re-renders Slack messages after a change.
+    emailed = set(NotificationKind.values) - {NotificationKind.SLACK_REFRESH}
+    assert {kind_of(m) for m in sent} == emailed
     assert not Notification.objects.filter(status__in=["pending", "sending", "failed"]).exists()
 
 

@@ -137,6 +137,12 @@ EXPECTED: dict[str, Row] = {
     "unpause_account": Row(
         "POST", pk_of("account"), ("login", "403", "redirect", "403", "redirect", "redirect")
     ),
+    # --- Each person's own settings --------------------------------------------------------
+    "preferences": Row("GET", no_args, SIGNED_IN),
+    "slack_lookup": Row("POST", no_args, ("login", *("redirect",) * 5)),
+    # --- The Slack app: Slack's signature is the permission, never a sign-in ----------------
+    "slack_interactivity": Row("POST", no_args, ("401",) * 6),
+    "slack_events": Row("POST", no_args, ("401",) * 6),
     # --- Accounts and people ----------------------------------------------------------------
     "account_list": Row("GET", no_args, SIGNED_IN),
     "account_search": Row("GET", no_args, SIGNED_IN),

@@ -25,8 +25,8 @@ def drop_search_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_account_industry"),
-        ("interviews", "0007_status_values_checked"),
+        ("accounts", "0006_account_industry"),
+        ("interviews", "0008_slack_direct_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -126,6 +126,7 @@ class Migration(migrations.Migration):
                     ("edited", "Request edited (to the owner)"),
                     ("weekly_digest", "Weekly digest (to managers)"),
                     ("findings_shared", "Findings shared (to the owner and their manager)"),
+                    ("slack_refresh", "Slack messages brought up to date (after a change)"),
                 ],
                 max_length=30,
                 verbose_name="kind",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_weekly_digest_subscription"),
+        ("accounts", "0005_slack_app_user_fields"),
     ]
 
     operations = [
