@@ -115,8 +115,12 @@ class FileRequestSerializer(serializers.Serializer):
         max_length=MAX_CANDIDATES,
         help_text="Ids of candidates at the account (400 for anyone else).",
     )
-    new_candidates = NewCandidateSerializer(
-        many=True, required=False, default=list, max_length=MAX_NEW_CANDIDATES
+    # A ListField rather than many=True: the schema then states its maxItems.
+    new_candidates = serializers.ListField(
+        child=NewCandidateSerializer(),
+        required=False,
+        default=list,
+        max_length=MAX_NEW_CANDIDATES,
     )
     purpose = serializers.ChoiceField(Purpose.choices)
     topic = TextField(max_length=200)
