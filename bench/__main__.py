@@ -39,7 +39,8 @@ def _configure_environment() -> str:
             # As behind a TLS-terminating proxy: the client talks plain HTTP to the app.
             "SECURE_SSL_REDIRECT": "false",
             # The load generator is one address: measure the page, not the rate limiter's 429.
-            "ACTION_LINK_RATE_PER_MINUTE": "100000000",
+            "ACTION_LINK_RATE_PER_LINK_PER_MINUTE": "100000000",
+            "ACTION_LINK_RATE_PER_ADDRESS_PER_MINUTE": "100000000",
             # A shared cache as in production (rate-limit counters), on a database of its own.
             "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
             "DJANGO_SETTINGS_MODULE": "config.settings",

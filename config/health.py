@@ -1,9 +1,14 @@
 """`/healthz` (the process answers) and `/readyz` (it can do its job).
 
-Ready means: the database answers and has every migration, the broker answers (when one
-is configured), the oldest email still waiting is younger than NOTIFICATION_STALE_MINUTES,
-and the minute job ran within JOB_STALE_MINUTES. Each check is reported; any failure
-makes the answer 503 so a load balancer or orchestrator stops sending traffic.
+Ready means: the database answers and has every migration, the oldest email still waiting
+is younger than NOTIFICATION_STALE_MINUTES, and the minute job ran within JOB_STALE_MINUTES.
+Each check is reported; any of these failing makes the answer 503 so a load balancer or
+orchestrator stops sending traffic.
+
+Redis (the broker and the cache) being down is reported as `degraded`, not as a failure:
+this process still records every answer and sign-in (rate limits fail open, counted under
+`cache`; emails wait in the outbox), so taking every web process out of service for it
+would lose the answers the outage is not losing.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
@@ -18,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.cache import cache_status
 from interviews import jobs
 from interviews.notifications import outbox
 
@@ -57,9 +64,16 @@ def _outbox(now: dt.datetime) -> tuple[bool, str]:
     return age <= limit, f"oldest unsent email waiting {minutes} min"
 
 
+class _CannotTell(Exception):
+    """The check's evidence lives in Redis, which is down: degraded, not failed."""
+
+
 def _minute_job(now: dt.datetime) -> tuple[bool, str]:
     last = jobs.last_run()
     if last is None:
+        reachable, _ = cache_status(caches["default"])
+        if not reachable:
+            raise _CannotTell("last run unknown: its heartbeat is in the cache, unreachable")
         return False, "has not run yet"
     age = now - last
     limit = dt.timedelta(minutes=settings.JOB_STALE_MINUTES)
@@ -71,19 +85,26 @@ def _minute_job(now: dt.datetime) -> tuple[bool, str]:
 def readyz(request: HttpRequest) -> JsonResponse:
     now = timezone.now()
     checks = {}
-    for name, check in (
-        ("database", _database),
-        ("broker", _broker),
-        ("outbox", lambda: _outbox(now)),
-        ("process_deadlines", lambda: _minute_job(now)),
+    degraded = []
+    for name, check, required in (
+        ("database", _database, True),
+        ("broker", _broker, False),
+        ("cache", lambda: cache_status(caches["default"]), False),
+        ("outbox", lambda: _outbox(now), True),
+        ("process_deadlines", lambda: _minute_job(now), True),
     ):
         try:
             ok, detail = check()
+        except _CannotTell as exc:
+            ok, detail, required = False, str(exc), False
         except Exception as exc:  # a check that cannot run has failed
             ok, detail = False, f"{type(exc).__name__}: {exc}"[:300]
         checks[name] = {"ok": ok, "detail": detail}
-    ready = all(c["ok"] for c in checks.values())
+        if not ok and not required:
+            degraded.append(name)
+    ready = all(c["ok"] for name, c in checks.items() if name not in degraded)
+    status = "not ready" if not ready else "degraded" if degraded else "ready"
     return JsonResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks},
+        {"status": status, "checks": checks, "degraded": degraded},
         status=200 if ready else 503,
     )

@@ -252,9 +252,25 @@ SIGN_IN_LOG_RETENTION_DAYS = env_int("SIGN_IN_LOG_RETENTION_DAYS", 90, minimum=1
 # past either, the page answers as always and sends nothing (accounts/password_reset.py).
 PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR = env_int("PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR", 3, minimum=1)
 PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 20, minimum=1)
-# Requests per minute to email answer links from one address (scanners, guessing).
-ACTION_LINK_RATE_PER_MINUTE = env_int("ACTION_LINK_RATE_PER_MINUTE", 60, minimum=1)
+# Requests per minute to email answer links: per link (one owner's email; a mail scanner
+# pre-opening it), and a far higher ceiling per address, because the owners of one office
+# share one outgoing address and a whole sales floor answers Monday's reminder at once.
+if env.str("ACTION_LINK_RATE_PER_MINUTE", default=""):
+    raise ImproperlyConfigured(
+        "ACTION_LINK_RATE_PER_MINUTE is gone: answer links are limited per link "
+        "(ACTION_LINK_RATE_PER_LINK_PER_MINUTE) and per address "
+        "(ACTION_LINK_RATE_PER_ADDRESS_PER_MINUTE). Set those instead."
+    )
+ACTION_LINK_RATE_PER_LINK_PER_MINUTE = env_int(
+    "ACTION_LINK_RATE_PER_LINK_PER_MINUTE", 30, minimum=1
+)
+ACTION_LINK_RATE_PER_ADDRESS_PER_MINUTE = env_int(
+    "ACTION_LINK_RATE_PER_ADDRESS_PER_MINUTE", 1200, minimum=1
+)
 RATELIMIT_USE_CACHE = "default"
+# Redis down: every limit lets requests through rather than refusing every owner's answer
+# (config/cache.py counts and logs each such call; /readyz reports them).
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
 RATELIMIT_VIEW = "config.ratelimit.too_many_requests"
 

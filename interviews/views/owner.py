@@ -131,11 +131,27 @@ def _problem_page(
     return render(http_request, "owner/link_problem.html", context, status=_PROBLEM_STATUS[problem])
 
 
-def _link_rate(group: str, request: HttpRequest) -> str:
-    return f"{settings.ACTION_LINK_RATE_PER_MINUTE}/m"
+def _per_link_rate(group: str, request: HttpRequest) -> str:
+    return f"{settings.ACTION_LINK_RATE_PER_LINK_PER_MINUTE}/m"
 
 
-@ratelimit(key="ip", rate=_link_rate, method=ratelimit.ALL, block=True)
+def _per_address_rate(group: str, request: HttpRequest) -> str:
+    return f"{settings.ACTION_LINK_RATE_PER_ADDRESS_PER_MINUTE}/m"
+
+
+def _link_token(group: str, request: HttpRequest) -> str:
+    # Hashed with the group into the cache key by django-ratelimit: no token is stored.
+    return request.resolver_match.kwargs["token"]
+
+
+# Per link, not per address: an office's owners share one outgoing address. The per-address
+# ceiling is for floods; it is far above what a whole sales floor answering at once sends.
+@ratelimit(
+    group="action-link:link", key=_link_token, rate=_per_link_rate, method=ratelimit.ALL, block=True
+)
+@ratelimit(
+    group="action-link:address", key="ip", rate=_per_address_rate, method=ratelimit.ALL, block=True
+)
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache  # what a link shows changes with the request (and a 410 is cacheable)
 def action_link(http_request: HttpRequest, token: str, action: str) -> HttpResponse:

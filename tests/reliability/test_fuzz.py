@@ -203,7 +203,8 @@ def redirects_to(name: str, *args) -> Callable[[Any], bool]:
 
 @pytest.fixture
 def world(clock, settings, tmp_path, marketer, sales, cs, manager, account, candidate):
-    settings.ACTION_LINK_RATE_PER_MINUTE = 10**9
+    settings.ACTION_LINK_RATE_PER_LINK_PER_MINUTE = 10**9
+    settings.ACTION_LINK_RATE_PER_ADDRESS_PER_MINUTE = 10**9
     settings.LOGIN_ATTEMPTS_PER_ACCOUNT = settings.LOGIN_ATTEMPTS_PER_IP = 10**9
     settings.PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR = settings.PASSWORD_RESETS_PER_IP_PER_HOUR = 10**9
     settings.VAR_DIR = tmp_path / "var"
