@@ -1,8 +1,9 @@
 """The Celery app and, in one place, every periodic schedule."""
 
+import logging
 import os
 
-from celery import Celery
+from celery import Celery, bootsteps
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -10,6 +11,31 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("interview_relay")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+log = logging.getLogger(__name__)
+
+# Sends every outbox row that is due; the same task the web enqueues after each change.
+SEND_OUTBOX_TASK = "interviews.tasks.send_notifications"
+
+
+class SendOutboxOnConnect(bootsteps.StartStopStep):
+    """Each time the worker connects to the broker (at start, and again after an outage),
+    ask for the whole outbox to be sent.
+
+    Tasks the web could not publish while Redis was down never reached any queue, and a
+    Redis restarted without persistence lost those that had: their emails would otherwise
+    wait for beat's next minute, or for ever if beat is down too."""
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def start(self, c) -> None:
+        try:
+            c.app.send_task(SEND_OUTBOX_TASK, args=[None], retry=False)
+        except Exception:  # the connection dropped again: the next connect asks again
+            log.warning("Could not ask for the outbox to be sent after connecting", exc_info=True)
+
+
+app.steps["consumer"].add(SendOutboxOnConnect)
 
 app.conf.beat_schedule = {
     # Every minute: reminders due, overdue requests switched to marketing outreach,

@@ -15,7 +15,8 @@ def process_deadlines() -> dict[str, int]:
 
 
 @shared_task(name="interviews.tasks.send_notifications", ignore_result=True)
-def send_notifications(ids: list[int]) -> tuple[int, int]:
+def send_notifications(ids: list[int] | None) -> tuple[int, int]:
+    """Send these outbox rows, or (None) every row that is due."""
     return outbox.send_pending(ids=ids)
 
 

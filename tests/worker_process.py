@@ -33,9 +33,30 @@ def current_database_url() -> str:
 
 
 class WorkerProcess:
+    # The options tests used so far: one process, nothing but tasks on the connection.
+    MINIMAL = (
+        "--pool",
+        "solo",
+        "--concurrency",
+        "1",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    )
+    # What docker-compose.yml and the README run (prefork), with one child.
+    AS_DEPLOYED = ("--concurrency", "2", "--without-gossip", "--without-mingle")
+
     def __init__(
-        self, *, broker_url: str, queue: str, mail_dir: Path, log: Path, env: dict | None = None
+        self,
+        *,
+        broker_url: str,
+        queue: str,
+        mail_dir: Path,
+        log: Path,
+        env: dict | None = None,
+        options: tuple[str, ...] = MINIMAL,
     ) -> None:
+        self.options = options
         self.broker_url = broker_url
         self.queue = queue
         self.mail_dir = mail_dir
@@ -67,17 +88,11 @@ class WorkerProcess:
                 "-A",
                 "config",
                 "worker",
-                "--pool",
-                "solo",
-                "--concurrency",
-                "1",
+                *self.options,
                 "-Q",
                 self.queue,
                 "-n",
                 f"reliability-{uuid.uuid4().hex[:6]}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
                 "--loglevel",
                 "INFO",
             ],
@@ -85,6 +100,8 @@ class WorkerProcess:
             env=env,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
+            # Its own process group: a kill takes a prefork worker's children with it.
+            start_new_session=True,
         )
         return self
 
@@ -99,7 +116,7 @@ class WorkerProcess:
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no acks, no rollback from the worker's side."""
         if self.alive():
-            os.kill(self.pid, signal.SIGKILL)
+            os.killpg(self.pid, signal.SIGKILL)
         if self.process is not None:
             self.process.wait(10)
         self._log_file.close()
