@@ -4,6 +4,7 @@
     uv run python -m bench --smoke         # 2k requests, one repetition (CI keeps it working)
     uv run python -m bench --skip-seed     # reuse the data of the previous run
     uv run python -m bench --skip-seed --only outbox,web   # some sections, printed only
+    uv run python -m bench --skip-seed --only e2e  # answer → email on gunicorn + worker + Redis
 
 The database is BENCH_DATABASE_URL (default: interview_relay_bench on the local
 PostgreSQL); it is created if missing and its tables are emptied before seeding.
@@ -18,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-SECTIONS = ("pages", "dashboard", "sweep", "outbox", "web", "imports", "findings")
+SECTIONS = ("pages", "dashboard", "sweep", "outbox", "web", "imports", "findings", "e2e")
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/interview_relay_bench"
 
 
@@ -122,10 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     from bench import dashboard as dashboard_bench
+    from bench import e2e, pages, sweep, web
     from bench import findings as findings_bench
     from bench import imports as imports_bench
     from bench import outbox as outbox_bench
-    from bench import pages, sweep, web
     from bench.report import Report
     from bench.seed import Size, seed
 
@@ -159,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     if "findings" in wanted:
         print(f"Searching {args.findings:,} findings…", flush=True)
         report.findings(*findings_bench.run(count=args.findings, repeat=args.repeat))
+    if "e2e" in wanted:
+        print("Answers to emails on the real stack, with a Redis outage…", flush=True)
+        if args.smoke:
+            report.e2e(e2e.run(steady=5, concurrent=5, outage_answers=5, outage_seconds=5))
+        else:
+            report.e2e(e2e.run())
     text = report.render()
     print(text)
     if args.only:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 
 from django.db import connection
 
@@ -68,28 +69,77 @@ class Report:
     def sweep(self, result) -> None:
         self.figures["sweep"] = result
         verdict_rate = "met" if result.app_rate >= 2000 else "MISSED"
-        verdict_ratio = "met" if result.ratio <= 3 else "MISSED"
+        verdict_ratio = "met" if result.ratio <= 1.5 else "MISSED"
+        names = {
+            "app": "process_deadlines batches (app: one statement per batch)",
+            "sql": "hand-written SQL, one statement for all",
+            "orm": "ORM batches (the app before: model objects, bulk_create)",
+        }
+        rows = []
+        for name in ("app", "sql", "orm"):
+            cells = [f"{seconds:.2f}" for seconds in result.rounds[name]]
+            best = result.best(name)
+            rows.append([names[name], *cells, f"{best:.2f}", f"{result.requests / best:,.0f}"])
+        rounds = [f"round {i + 1} s" for i in range(len(result.order))]
+        order = "; ".join(f"round {i + 1}: {' → '.join(o)}" for i, o in enumerate(result.order))
         self.sections["Deadline sweep"] = table(
-            ["what", "requests", "seconds", "requests/s"],
-            [
-                [
-                    "process_deadlines batches (app)",
-                    f"{result.requests:,}",
-                    f"{result.app_seconds:.2f}",
-                    f"{result.app_rate:,.0f}",
-                ],
-                [
-                    "hand-written SQL, one statement",
-                    f"{result.requests:,}",
-                    f"{result.sql_seconds:.2f}",
-                    f"{result.sql_rate:,.0f}",
-                ],
-            ],
+            ["what", *rounds, "best s", "requests/s (best)"], rows
         ) + (
-            f"\n\nApp / SQL time ratio: **{result.ratio:.2f} times** "
-            f"(target ≤ 3 times: {verdict_ratio}); "
-            f"app rate target ≥ 2,000 requests/s: {verdict_rate}. Both write the same rows: the "
-            "status change, one event and two outbox notifications per request."
+            f"\n\n{result.requests:,} overdue requests switched in a table of the seeded size; "
+            "each contender writes the same rows (the status change, one event and two "
+            "outbox notifications per request). Before every timed run the rows are made "
+            "overdue again and the three tables ANALYZEd; the order rotates each round "
+            f"({order}).\n\n"
+            f"App / best SQL: **{result.ratio:.2f} times** (best rounds; medians "
+            f"{result.median('app') / result.median('sql'):.2f}; target ≤ 1.5 times: "
+            f"{verdict_ratio}). Before (ORM batches) / best SQL: "
+            f"**{result.ratio_before:.2f} times**. App rate target ≥ 2,000 requests/s: "
+            f"{verdict_rate}."
+        )
+
+    def e2e(self, phases) -> None:
+        self.figures["e2e"] = phases
+        rows = []
+        for p in phases:
+            drain = "" if p.drain_seconds is None else f"{p.drain_seconds:.1f}"
+            if p.name.startswith("outage") and p.drain_seconds is None:
+                drain = "not drained"
+            rows.append(
+                [
+                    p.name,
+                    f"{p.answered}/{p.answers}",
+                    f"{p.delivered}/{p.answers}",
+                    str(p.duplicates),
+                    f"{p.p50:.2f}",
+                    f"{p.p95:.2f}",
+                    f"{p.max:.2f}",
+                    f"{max(p.post_seconds):.2f}",
+                    drain,
+                ]
+            )
+        self.sections["Answer to email, end to end"] = (
+            table(
+                [
+                    "phase",
+                    "answers accepted",
+                    "emails delivered",
+                    "duplicates",
+                    "p50 s",
+                    "p95 s",
+                    "max s",
+                    "slowest POST s",
+                    "drain after Redis returned, s",
+                ],
+                rows,
+            )
+            + "\n\ngunicorn (config/gunicorn.conf.py, 2 workers), one Celery worker as "
+            "docker-compose.yml runs it, a redis-server of the benchmark's own and an SMTP sink "
+            "in a process of its own; each owner opens the link and answers (GET, POST) over "
+            "HTTP. Latency: from the POST's response to the arrival of the marketer's email "
+            "about that answer. In the outage phase Redis is killed, the answers are spread "
+            "over the outage, Redis comes back empty; nobody restarts a process or runs the "
+            "minute job (beat is not running): the worker sends the outbox when it reconnects. "
+            "Targets: p95 ≤ 2 s with 50 answers at once; every email once; drain ≤ 60 s."
         )
 
     def outbox(self, results) -> None:
@@ -171,7 +221,25 @@ class Report:
             "workers, as behind a buffering proxy) and 2 workers on 127.0.0.1; wrk with 8 "
             "connections for "
             f"{self.args['web_seconds']} s per round, on the same two cores. The figure is the "
-            "median round's."
+            "median round's; each round runs every page, the first page rotating."
+            + self._answer_page_share(results)
+        )
+
+    @staticmethod
+    def _answer_page_share(results) -> str:
+        by_name = {r.name: r for r in results}
+        owner = next((r for r in results if r.name.startswith("Owner action")), None)
+        health = next((r for r in results if r.name.startswith("Health check")), None)
+        if owner is None or health is None or not by_name:
+            return ""
+        shares = [o / h for o, h in zip(owner.rounds, health.rounds, strict=False) if h]
+        each = ", ".join(f"1/{1 / s:.1f}" for s in shares)
+        best = max(shares)
+        verdict = "met" if statistics.median(shares) >= 0.25 else "MISSED"
+        return (
+            f"\n\nThe answer page's share of /healthz's rate, round by round: {each} "
+            f"(median 1/{1 / statistics.median(shares):.1f}, best 1/{1 / best:.1f}; "
+            f"target ≥ 1/4: {verdict})."
         )
 
     def findings(self, timings: list[Timing], seed_seconds: float, accounts: int) -> None:
@@ -216,7 +284,9 @@ class Report:
         if "sweep" in self.figures:
             sweep = self.figures["sweep"]
             add("sweep ≥ 2,000 requests/s", f"{sweep.app_rate:,.0f}/s", sweep.app_rate >= 2000)
-            add("sweep ≤ 3 times the SQL baseline", f"{sweep.ratio:.2f} times", sweep.ratio <= 3)
+            add(
+                "sweep ≤ 1.5 times the SQL baseline", f"{sweep.ratio:.2f} times", sweep.ratio <= 1.5
+            )
         for result in self.figures.get("outbox", []):
             who = "one process" if result.senders == 1 else f"{result.senders} processes"
             add(f"outbox ≥ 300 emails/s ({who})", f"{result.rate:,.0f}/s", result.rate >= 300)
@@ -232,10 +302,23 @@ class Report:
                 f"{worst.median_ms:.1f} ms ({worst.name})",
                 worst.median_ms <= FINDINGS_TARGET_MS,
             )
+        for phase in self.figures.get("e2e", []):
+            if phase.name.startswith("burst"):
+                add("answer → email p95 ≤ 2 s (burst)", f"{phase.p95:.2f} s", phase.p95 <= 2)
+            if phase.name.startswith("outage"):
+                drained = phase.drain_seconds is not None and phase.drain_seconds <= 60
+                figure = "never" if phase.drain_seconds is None else f"{phase.drain_seconds:.1f} s"
+                add("outage: drained ≤ 60 s after Redis returned", figure, drained)
+            once = phase.duplicates == 0 and phase.delivered == phase.answers
+            add(
+                f"e2e {phase.name.split(' ')[0]}: every email once",
+                f"{phase.delivered}/{phase.answers}, {phase.duplicates} duplicates",
+                once,
+            )
         return table(["target", "measured", ""], rows)
 
     def missing(self) -> list[str]:
-        wanted = ("pages", "dashboard", "sweep", "outbox", "imports", "web", "findings")
+        wanted = ("pages", "dashboard", "sweep", "outbox", "imports", "web", "findings", "e2e")
         return [name for name in wanted if name not in self.figures]
 
     def render(self) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +26,7 @@ from interviews.models import (
     RequestEvent,
     Status,
 )
-from interviews.workflow import slack_direct, team_channels
+from interviews.workflow import slack_direct, switch_sql, team_channels
 from interviews.workflow.base import (
     _notification,
     _now,
@@ -37,6 +37,7 @@ from interviews.workflow.base import (
     wake_due_q,
     window_fields,
 )
+from interviews.workflow.queueing import send_after_commit
 
 # --- System transitions, written once for a batch ---------------------------------------------
 
@@ -61,14 +62,14 @@ def _claim(
     condition: Q, order_by: str, *, limit: int, ids: Sequence[int] | None
 ) -> list[dict[str, Any]]:
     """Lock up to `limit` due rows that no other worker holds."""
+    return list(_claim_query(condition, order_by, limit=limit, ids=ids).values(*_SYSTEM_ROW_FIELDS))
+
+
+def _claim_query(condition: Q, order_by: str, *, limit: int, ids: Sequence[int] | None):
     qs = InterviewRequest.objects.filter(condition)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return list(
-        qs.select_for_update(skip_locked=True)
-        .order_by(order_by, "pk")
-        .values(*_SYSTEM_ROW_FIELDS)[:limit]
-    )
+    return qs.select_for_update(skip_locked=True).order_by(order_by, "pk")[:limit]
 
 
 def _bulk_events(
@@ -98,9 +99,16 @@ def switch_overdue_batch(
     Returns the ids switched. The owner gets a courtesy notice, the marketer the go-ahead.
     """
     now = _now(now)
-    rows = _claim(
-        overdue_q(now), "response_due_at", limit=limit or settings.JOB_BATCH_SIZE, ids=ids
-    )
+    limit = limit or settings.JOB_BATCH_SIZE
+    if connection.vendor == "postgresql":
+        return _switch_in_one_statement(now=now, limit=limit, ids=ids)
+    return switch_with_orm(now=now, limit=limit, ids=ids)
+
+
+def switch_with_orm(*, now: dt.datetime, limit: int, ids: Sequence[int] | None) -> list[int]:
+    """The same switch through the ORM, for databases without data-modifying WITH (and for
+    the benchmark's before/after on PostgreSQL). Call inside a transaction."""
+    rows = _claim(overdue_q(now), "response_due_at", limit=limit, ids=ids)
     if not rows:
         return []
     ids = [row["id"] for row in rows]
@@ -154,6 +162,30 @@ def switch_overdue_batch(
     )
     _queue(notifications)
     return ids
+
+
+def _switch_in_one_statement(
+    *, now: dt.datetime, limit: int, ids: Sequence[int] | None
+) -> list[int]:
+    claim = _claim_query(overdue_q(now), "response_due_at", limit=limit, ids=ids).values(
+        "id", "status", "owner_id", "requested_by_id", "response_due_at"
+    )
+    switched, email_ids = switch_sql.switch_batch(*claim.query.sql_with_params(), now=now)
+    if not switched:
+        return []
+    # Team channels are rare (a manager with a Slack webhook), and so are owners on Slack:
+    # their rows are written the ordinary way.
+    slack = Notification.objects.bulk_create(
+        team_channels.notifications_for(
+            kind=NotificationKind.SWITCHED_MARKETER, requests=switched, now=now
+        )
+        + slack_direct.refresh_rows(
+            [(request_id, version, owner_id) for request_id, version, _, owner_id, _ in switched],
+            now=now,
+        )
+    )
+    send_after_commit(email_ids + [n.pk for n in slack])
+    return [row[0] for row in switched]
 
 
 @transaction.atomic
