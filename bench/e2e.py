@@ -22,8 +22,6 @@ import contextlib
 import dataclasses
 import html
 import http.cookiejar
-import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -31,13 +29,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.arrivals import arrivals as _arrivals
+from bench.arrivals import sink as _sink
 from bench.web import REPO, _free_port, gunicorn
 from interviews import links
 from interviews.models import InterviewRequest, Status
@@ -77,69 +76,6 @@ class Phase:
     @property
     def max(self) -> float:
         return max(self.latencies) if self.latencies else float("nan")
-
-
-# --- The SMTP sink: one JSON line per arrival ----------------------------------------------
-
-
-class _Recorder:
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    async def handle_DATA(self, server, session, envelope):
-        import email
-
-        message = email.message_from_bytes(envelope.content)
-        line = json.dumps(
-            {
-                "t": time.time(),
-                "id": message.get("Message-ID", ""),
-                "reply_to": message.get("In-Reply-To", ""),
-                "kind": message.get("X-Interview-Relay-Kind", ""),
-            }
-        )
-        with open(self.path, "a", encoding="utf-8") as file:
-            file.write(line + "\n")
-        return "250 OK"
-
-
-def _serve(port: int, path: str, ready) -> None:
-    import logging
-
-    from aiosmtpd.controller import Controller
-
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    Controller(_Recorder(path), hostname="127.0.0.1", port=port).start()
-    ready.set()
-    threading.Event().wait()
-
-
-@contextlib.contextmanager
-def _sink(path: Path) -> Iterator[int]:
-    context = multiprocessing.get_context("spawn")
-    port, ready = _free_port(), context.Event()
-    process = context.Process(target=_serve, args=(port, str(path), ready), daemon=True)
-    process.start()
-    try:
-        if not ready.wait(30):
-            raise RuntimeError("the SMTP sink did not start")
-        yield port
-    finally:
-        process.terminate()
-        process.join(10)
-
-
-_REQUEST = re.compile(r"<request-(\d+)@")
-
-
-def _arrivals(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    for row in rows:
-        match = _REQUEST.search(row["reply_to"])
-        row["request"] = int(match.group(1)) if match else None
-    return rows
 
 
 # --- Redis and the worker ----------------------------------------------------------------------

@@ -87,8 +87,9 @@ class Report:
         ) + (
             f"\n\n{result.requests:,} overdue requests switched in a table of the seeded size; "
             "each contender writes the same rows (the status change, one event and two "
-            "outbox notifications per request). Before every timed run the rows are made "
-            "overdue again and the three tables ANALYZEd; the order rotates each round "
+            "outbox notifications per request). After an untimed pass of each, before every "
+            "timed run the rows are made overdue again and the three tables VACUUMed and "
+            "ANALYZEd; the order rotates each round "
             f"({order}).\n\n"
             f"App / best SQL: **{result.ratio:.2f} times** (best rounds; medians "
             f"{result.median('app') / result.median('sql'):.2f}; target ≤ 1.5 times: "

@@ -40,6 +40,18 @@ end
 return false
 """
 
+# Counters of one window: each key incremented, given its time to live when new, in one
+# round trip. Returns the counts in the keys' order.
+_HIT_ALL = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+    local n = redis.call('INCR', key)
+    if n == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+    counts[i] = n
+end
+return counts
+"""
+
 # What "Redis cannot be reached" looks like from redis-py (refused, reset, timed out,
 # still loading its data after a restart). Anything else is a bug and propagates.
 UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
@@ -117,6 +129,7 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}
         self._incr_scripts: dict[int, object] = {}
+        self._hit_scripts: dict[int, object] = {}
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -184,6 +197,19 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     def clear(self):
         return _guarded("clear", lambda: super(RedisCacheClient, self).clear(), lambda: False)
 
+    def hit_all(self, keys, timeout):
+        """Count one hit on each counter (created with `timeout`), in one round trip.
+        Redis unreachable: counts of 0, which no limit refuses."""
+
+        def call():
+            client = self.get_client(write=True)
+            script = self._hit_scripts.get(id(client))
+            if script is None:
+                script = self._hit_scripts[id(client)] = client.register_script(_HIT_ALL)
+            return [int(n) for n in script(keys=keys, args=[timeout])]
+
+        return _guarded("hit_all", call, lambda: [0] * len(keys))
+
     def ping(self) -> None:
         """Raises when Redis cannot be reached (for /readyz; never fails open)."""
         self.get_client(write=True).ping()
@@ -196,6 +222,10 @@ class RedisCache(django_redis.RedisCache):
 
     def ping(self) -> None:
         self._cache.ping()
+
+    def hit_all(self, keys, timeout: int) -> list[int]:
+        keys = [self.make_and_validate_key(key) for key in keys]
+        return self._cache.hit_all(keys, timeout)
 
 
 def cache_status(cache) -> tuple[bool, str]:

@@ -16,9 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from accounts.models import OWNER_DEPARTMENTS, Account, User
+from config import client_ip, ratelimit
 from interviews import dates, links, permissions, presenters, selectors, workflow
 from interviews.errors import InvalidInput, WorkflowError
 from interviews.forms.decisions import DECISION_FORMS, DECISION_FUNCTIONS, SensitiveForm
@@ -48,11 +48,23 @@ def timeline_views(interview: InterviewRequest) -> list:
     return [presenters.event_view(e, names=names) for e in events]
 
 
+# What the answer pages show and check of the people and the account: the rest of these
+# wide rows (password hashes, webhooks, CRM fields…) is neither read nor sent over.
+_PERSON = ("name", "email", "is_active", "is_manager", "is_superuser", "department", "language")
+_LOADED = (
+    *(f.attname for f in InterviewRequest._meta.concrete_fields),
+    "account__name",
+    *(f"owner__{name}" for name in _PERSON),
+    *(f"requested_by__{name}" for name in _PERSON),
+)
+
+
 def _load(request_id: int) -> InterviewRequest | None:
     try:
         # get(), not first(): no ordering to compile for a lookup by primary key.
         return (
             InterviewRequest.objects.select_related("account", "owner", "requested_by")
+            .only(*_LOADED)
             .prefetch_related("candidates")
             .get(pk=request_id)
         )
@@ -131,27 +143,20 @@ def _problem_page(
     return render(http_request, "owner/link_problem.html", context, status=_PROBLEM_STATUS[problem])
 
 
-def _per_link_rate(group: str, request: HttpRequest) -> str:
-    return f"{settings.ACTION_LINK_RATE_PER_LINK_PER_MINUTE}/m"
+def _link_limits(request: HttpRequest, kwargs: dict) -> list[tuple[str, str, int]]:
+    # Per link, not per address: an office's owners share one outgoing address. The
+    # per-address ceiling is for floods, far above a whole sales floor answering at once.
+    return [
+        ("action-link:link", kwargs["token"], settings.ACTION_LINK_RATE_PER_LINK_PER_MINUTE),
+        (
+            "action-link:address",
+            client_ip.client_network(request),
+            settings.ACTION_LINK_RATE_PER_ADDRESS_PER_MINUTE,
+        ),
+    ]
 
 
-def _per_address_rate(group: str, request: HttpRequest) -> str:
-    return f"{settings.ACTION_LINK_RATE_PER_ADDRESS_PER_MINUTE}/m"
-
-
-def _link_token(group: str, request: HttpRequest) -> str:
-    # Hashed with the group into the cache key by django-ratelimit: no token is stored.
-    return request.resolver_match.kwargs["token"]
-
-
-# Per link, not per address: an office's owners share one outgoing address. The per-address
-# ceiling is for floods; it is far above what a whole sales floor answering at once sends.
-@ratelimit(
-    group="action-link:link", key=_link_token, rate=_per_link_rate, method=ratelimit.ALL, block=True
-)
-@ratelimit(
-    group="action-link:address", key="ip", rate=_per_address_rate, method=ratelimit.ALL, block=True
-)
+@ratelimit.per_minute(_link_limits)
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache  # what a link shows changes with the request (and a 410 is cacheable)
 def action_link(http_request: HttpRequest, token: str, action: str) -> HttpResponse:

@@ -49,9 +49,12 @@ def enqueue(ids: Sequence[int]) -> None:
             # Looked up by name in the app's registry (which runs it in-process when there
             # is no broker): the task module is an entry point above this one.
             current_app.tasks[SEND_TASK].delay(chunk)
-        except Exception:  # the broker is down or refused: the minute job will send them
+        except Exception as error:  # the broker is down or refused: they wait in the outbox
+            # One line per change while Redis is down, not a traceback each time.
             log.warning(
-                "Could not enqueue %d notification(s); the minute job will send them.",
+                "Could not enqueue %d notification(s) (%s: %s); they wait in the outbox.",
                 len(chunk),
-                exc_info=True,
+                type(error).__name__,
+                error,
             )
+            log.debug("Enqueue failure", exc_info=True)
