@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import statistics
 
 from django.db import connection
@@ -336,8 +337,46 @@ class Report:
             f"Run on {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} — {self.machine}, "
             f"PostgreSQL {pg}.",
             f"Dataset: {sizes}. Command: `uv run python -m bench`.",
+            "",
+            "The machine may be shared (other test runs, other databases on the same "
+            "PostgreSQL): load average over 1/5/15 minutes when this was written "
+            f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores. "
+            "Absolute figures move with that; the comparisons (app / SQL, the answer page / "
+            "/healthz) come from rounds run side by side in a rotating order, every round "
+            "shown.",
         ]
         parts += ["", "## Targets", "", self.targets()]
         for title, body in self.sections.items():
             parts += ["", f"## {title}", "", body]
+        closing = self.closing_note()
+        if closing:
+            parts += ["", "## In short", "", closing]
         return "\n".join(parts) + "\n"
+
+    def closing_note(self) -> str:
+        lines = []
+        if "sweep" in self.figures:
+            sweep = self.figures["sweep"]
+            lines.append(
+                f"- Deadline sweep, app / best hand-written SQL: {sweep.ratio_before:.2f} times "
+                f"with the former ORM batches, {sweep.ratio:.2f} times with one statement per "
+                "batch (best rounds)."
+            )
+        web = self.figures.get("web", [])
+        owner = next((r for r in web if r.name.startswith("Owner action")), None)
+        health = next((r for r in web if r.name.startswith("Health check")), None)
+        if owner and health:
+            shares = [o / h for o, h in zip(owner.rounds, health.rounds, strict=False) if h]
+            lines.append(
+                "- The answer page's share of /healthz's rate: median 1/"
+                f"{1 / statistics.median(shares):.1f} over {len(shares)} rounds."
+            )
+        for phase in self.figures.get("e2e", []):
+            if phase.name.startswith("outage"):
+                drain = "never" if phase.drain_seconds is None else f"{phase.drain_seconds:.1f} s"
+                lines.append(
+                    f"- Redis down {phase.name.split('down ')[-1].rstrip(')')}: "
+                    f"{phase.delivered}/{phase.answers} emails delivered, "
+                    f"{phase.duplicates} duplicates, drained {drain} after Redis returned."
+                )
+        return "\n".join(lines)

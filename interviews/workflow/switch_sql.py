@@ -38,36 +38,39 @@ switched AS (
         version = r.version + 1, updated_at = %(now)s, status_changed_at = %(now)s,
         {cleared}
     FROM due WHERE r.id = due.id
+    -- Each row's event id drawn here, so the emails below name their event without
+    -- joining the two sets (CTEs have no statistics: a join of them risks a nested loop).
     RETURNING r.id, r.version, due.status AS was, due.owner_id, due.requested_by_id,
-              due.response_due_at
+              due.response_due_at,
+              nextval(pg_get_serial_sequence(%(events_table)s, 'id')) AS event_id
 ),
 events AS (
     INSERT INTO {events}
-        (request_id, actor_id, kind, from_status, to_status, version, details, created_at)
-    SELECT id, NULL, %(event_kind)s, was, %(to)s, version,
+        (id, request_id, actor_id, kind, from_status, to_status, version, details,
+         created_at)
+    SELECT event_id, id, NULL, %(event_kind)s, was, %(to)s, version,
            jsonb_build_object('was', was, 'deadline', response_due_at), %(now)s
     FROM switched
-    RETURNING id, request_id
 ),
 emails AS (
     INSERT INTO {notifications}
         (recipient_id, kind, channel, request_id, event_id, payload, unique_key, status,
          attempts, next_attempt_at, last_error, created_at)
-    SELECT who.recipient_id, who.kind, %(channel)s, s.id, e.id, jsonb_build_object('was', s.was),
+    SELECT who.recipient_id, who.kind, %(channel)s, s.id, s.event_id,
+           jsonb_build_object('was', s.was),
            who.kind || ':' || s.id || ':' || s.version || ':' || who.recipient_id,
            %(pending)s, 0, %(now)s, '', %(now)s
     FROM switched s
-    JOIN events e ON e.request_id = s.id
     CROSS JOIN LATERAL (VALUES (%(to_owner)s, s.owner_id),
                                (%(to_marketer)s, s.requested_by_id)) AS who(kind, recipient_id)
     RETURNING id
 )
-SELECT s.id, s.version, s.requested_by_id, s.owner_id, e.id,
-       (SELECT array_agg(id) FROM emails)
-FROM switched s JOIN events e ON e.request_id = s.id
-ORDER BY s.id
+-- The switched rows, then the email ids, each once (an array of every email id on every
+-- row would grow with the square of the batch).
+SELECT id, version, requested_by_id, owner_id, event_id FROM switched
+UNION ALL
+SELECT id, NULL, NULL, NULL, NULL FROM emails
 """
-
 
 def switch_batch(
     due_sql: str, due_params: Sequence, *, now: dt.datetime
@@ -89,6 +92,7 @@ def switch_batch(
     params = {
         **dict(zip(names, due_params, strict=True)),
         "now": now,
+        "events_table": RequestEvent._meta.db_table,
         "to": Status.MARKETING_OUTREACH,
         "outreach_by": Outreach.MARKETING,
         "event_kind": EventKind.DEADLINE_PASSED,
@@ -100,6 +104,5 @@ def switch_batch(
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-    if not rows:
-        return [], []
-    return [tuple(row[:5]) for row in rows], list(rows[0][5] or [])
+    switched = sorted(tuple(row) for row in rows if row[1] is not None)
+    return switched, [row[0] for row in rows if row[1] is None]
