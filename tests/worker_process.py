@@ -43,7 +43,9 @@ class WorkerProcess:
         "--without-mingle",
         "--without-heartbeat",
     )
-    # What docker-compose.yml and the README run (prefork), with one child.
+    # What docker-compose.yml and the README run: prefork, two children as on a two-core
+    # host (one busy with a task while the other waits on the broker: the state in which
+    # kombu 5.7 killed the worker when Redis went away, see config/broker.py).
     AS_DEPLOYED = ("--concurrency", "2", "--without-gossip", "--without-mingle")
 
     def __init__(
