@@ -72,6 +72,7 @@ UNION ALL
 SELECT id, NULL, NULL, NULL, NULL FROM emails
 """
 
+
 def switch_batch(
     due_sql: str, due_params: Sequence, *, now: dt.datetime
 ) -> tuple[list[tuple[int, int, int, int, int]], list[int]]:
