@@ -6,8 +6,9 @@ built in Python: at 100,000 overdue requests, building and bulk-inserting 300,00
 was most of the sweep's time. The claim is the ORM's own query for the shared rule
 (`overdue_q`), so the per-request path and this one cannot drift apart.
 
-PostgreSQL only (data-modifying WITH); elsewhere `system.switch_overdue_batch` writes the
-same rows through the ORM.
+PostgreSQL only (data-modifying WITH), and only while Slack direct messages are off (the
+per-person choice of email, Slack or both is not in the statement yet); otherwise
+`system.switch_overdue_batch` writes the same rows through the ORM.
 """
 
 from __future__ import annotations

@@ -100,7 +100,10 @@ def switch_overdue_batch(
     """
     now = _now(now)
     limit = limit or settings.JOB_BATCH_SIZE
-    if connection.vendor == "postgresql":
+    # With Slack direct messages on, each email may get a Slack twin or give way to one
+    # (`slack_direct.with_direct_messages`, per person): not in the statement yet, so those
+    # installations take the ORM path.
+    if connection.vendor == "postgresql" and not settings.SLACK_BOT_TOKEN:
         return _switch_in_one_statement(now=now, limit=limit, ids=ids)
     return switch_with_orm(now=now, limit=limit, ids=ids)
 
