@@ -278,7 +278,7 @@ def _context_share(
     }
 
 
-@ratelimit(key="ip", rate=_link_rate, method=ratelimit.ALL, block=True)
+@ratelimit.per_minute(_link_limits)
 @require_POST
 @never_cache
 def share_context_link(http_request: HttpRequest, token: str) -> HttpResponse:

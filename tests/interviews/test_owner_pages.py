@@ -251,16 +251,16 @@ def test_only_managers_override(client, clock, file_request, request, who):
     assert interview.status == Status.AWAITING_OWNER
 
 
-def test_the_answer_link_page_costs_three_queries(
+def test_the_answer_link_page_costs_four_queries(
     client, clock, file_request, sales, marketer, django_assert_num_queries
 ):
     """The request with its account and people (only the columns shown), its candidates,
-    its timeline: nothing loaded later field by field."""
+    its timeline, what sales shared: nothing loaded later field by field."""
     from interviews import links
 
     request = file_request()
     path = reverse("action_link", args=[links.make_token(request, sales), "defer"])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         page = client.get(path)
     assert page.status_code == 200
     assert request.account.name in page.content.decode()
