@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from accounts.forms import AdminSignInForm, LocalizedPasswordResetForm, SignInForm
 from accounts.password_reset import ThrottledPasswordResetView
-from accounts.views import set_language
+from accounts.views import SignInView, set_language
 from config import health
 
 handler400 = "config.errors.bad_request"
@@ -16,9 +16,7 @@ admin.site.login_form = AdminSignInForm
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=SignInForm
-        ),
+        SignInView.as_view(authentication_form=SignInForm),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -337,3 +337,48 @@ def reassignment_user_ids(events: list[RequestEvent]) -> set[int]:
                 if isinstance(value, int)
             )
     return ids
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A deadline at a glance for list rows: how soon, the day, and how urgent (a CSS
+    class: overdue, urgent, soon, calm)."""
+
+    text: str
+    urgency: str
+    at: dt.datetime | dt.date
+
+
+def deadline_chip(request: InterviewRequest, *, now: dt.datetime | None = None) -> Chip | None:
+    """“1 business day left · Fri Dec 4” for what waits on the owner, the day a deferral
+    ends, the interview's day; nothing for what waits on nobody's date. The full
+    sentence (next_step) stays on the request's page."""
+    now = now or timezone.now()
+    status = request.status
+    if status in (Status.AWAITING_OWNER, Status.OWNER_OUTREACH) and request.response_due_at:
+        due = request.response_due_at
+        day = dates.short_day(due)
+        if due <= now:
+            return Chip(_("Deadline passed · %(day)s") % {"day": day}, "overdue", due)
+        days = calendar.business_days_left(due, now)
+        if days == 0:
+            return Chip(_("Due today · %(time)s") % {"time": dates.time_of_day(due)}, "urgent", due)
+        left = ngettext("%(days)d business day left", "%(days)d business days left", days) % {
+            "days": days
+        }
+        urgency = "urgent" if days <= 1 else "soon" if days <= 2 else "calm"
+        return Chip(f"{left} · {day}", urgency, due)
+    if status == Status.DEFERRED and request.deferred_until:
+        return Chip(
+            _("Back on %(day)s") % {"day": dates.short_day(request.deferred_until)},
+            "calm",
+            request.deferred_until,
+        )
+    if status == Status.SCHEDULED and request.interview_at:
+        when = request.interview_at
+        if when <= now:
+            return Chip(
+                _("Outcome to record · %(day)s") % {"day": dates.short_day(when)}, "soon", when
+            )
+        return Chip(_("Interview · %(day)s") % {"day": dates.short_day(when)}, "calm", when)
+    return None

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import (
+    Case,
+    DateTimeField,
     Exists,
     F,
     JSONField,
@@ -16,6 +18,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 
 from accounts.models import OWNER_DEPARTMENTS, Account, User
@@ -29,6 +33,7 @@ from interviews.models import (
     InterviewRequest,
     RequestEvent,
     SalesContext,
+    Status,
 )
 
 # Events whose details explain the state a request is in (the reason shown next to it).
@@ -38,6 +43,9 @@ _STATE_EVENT_KINDS = (
     EventKind.CUSTOMER_DECLINED,
     EventKind.CANCELLED,
 )
+
+# Events that hand a request to marketing before the owner said so.
+_SWITCH_EVENT_KINDS = (EventKind.DEADLINE_PASSED, EventKind.FORCED_SWITCH)
 
 
 def requests_visible_to(user: User) -> QuerySet[InterviewRequest]:
@@ -49,7 +57,8 @@ def requests_visible_to(user: User) -> QuerySet[InterviewRequest]:
 
 def with_state_event(qs: QuerySet[InterviewRequest]) -> QuerySet[InterviewRequest]:
     """Annotate `state_event_details`: the details of the event that put each request in
-    its current state (why it was deferred, declined, cancelled), in the same query."""
+    its current state (why it was deferred, declined, cancelled), and `switch_kind`: how
+    an escalated request went to marketing (the deadline, or a manager), in the same query."""
     latest = (
         RequestEvent.objects.filter(
             request=OuterRef("pk"), to_status=OuterRef("status"), kind__in=_STATE_EVENT_KINDS
@@ -57,12 +66,32 @@ def with_state_event(qs: QuerySet[InterviewRequest]) -> QuerySet[InterviewReques
         .order_by("-created_at", "-id")
         .values("details")[:1]
     )
-    return qs.annotate(state_event_details=Subquery(latest, output_field=JSONField()))
+    switch = (
+        RequestEvent.objects.filter(request=OuterRef("pk"), kind__in=_SWITCH_EVENT_KINDS)
+        .order_by("-created_at", "-id")
+        .values("kind")[:1]
+    )
+    return qs.annotate(
+        state_event_details=Subquery(latest, output_field=JSONField()),
+        switch_kind=Subquery(switch),
+    )
 
 
 # --- The request list ------------------------------------------------------------------
 
+# What needs doing soonest: the date that matters for each open state (the owner's
+# deadline, the interview, the end of a deferral), open requests before closed ones.
+_ACTION_AT = Case(
+    When(status__in=(Status.AWAITING_OWNER, Status.OWNER_OUTREACH), then=F("response_due_at")),
+    When(status=Status.SCHEDULED, then=F("interview_at")),
+    When(status=Status.DEFERRED, then=F("wake_at")),
+    default=Value(None),
+    output_field=DateTimeField(),
+)
+_CLOSED_LAST = Case(When(status__in=CLOSED_STATUSES, then=Value(1)), default=Value(0))
+
 SORTS = {
+    "action": (_CLOSED_LAST.asc(), _ACTION_AT.asc(nulls_last=True), "-created_at", "-pk"),
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
     "deadline": (F("response_due_at").asc(nulls_last=True), "-created_at", "-pk"),
@@ -81,7 +110,7 @@ class RequestFilters:
     account: Account | None = None
     purpose: str = ""
     mine: bool = False
-    sort: str = "newest"
+    sort: str = "action"
 
 
 def _matches(q: str) -> Q:
@@ -111,7 +140,7 @@ def request_list(user: User, filters: RequestFilters) -> QuerySet[InterviewReque
         qs = qs.filter(purpose=filters.purpose)
     if filters.mine:
         qs = qs.filter(Q(requested_by=user) | Q(owner=user))
-    return qs.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["action"]))
 
 
 def owners_for_filter() -> QuerySet[User]:

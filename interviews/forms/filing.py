@@ -65,7 +65,9 @@ class FilingForm(forms.Form):
     new_candidate_name = forms.CharField(label=_("Name"), required=False, max_length=150)
     new_candidate_email = forms.EmailField(label=_("Email"), required=False)
     new_candidate_title = forms.CharField(label=_("Title"), required=False, max_length=150)
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "—"), *Purpose.choices])
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), choices=[("", _("Choose a purpose")), *Purpose.choices]
+    )
     topic = forms.CharField(
         label=_("Topic"),
         max_length=200,

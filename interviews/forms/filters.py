@@ -11,6 +11,7 @@ from interviews.forms.widgets import PlainSelect
 from interviews.models import Purpose, Status
 
 SORT_CHOICES = [
+    ("action", _("Needs action soonest")),
     ("newest", _("Newest first")),
     ("oldest", _("Oldest first")),
     ("deadline", _("Owner's deadline")),
@@ -86,7 +87,7 @@ class RequestFilterForm(forms.Form):
             account=data.get("account"),
             purpose=data.get("purpose") or "",
             mine=bool(data.get("mine")),
-            sort=data.get("sort") or "newest",
+            sort=data.get("sort") or "action",
         )
 
     @property

@@ -42,7 +42,9 @@ class ExtendForm(_ReasonForm):
 
 
 class ReassignForm(_ReasonForm):
-    new_owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
+    new_owner = forms.ModelChoiceField(
+        label=_("New owner"), queryset=User.objects.none(), empty_label=_("Choose a person")
+    )
     field_order = ["new_owner", "reason"]
 
     def __init__(self, *args, **kwargs) -> None:

@@ -17,6 +17,13 @@ LABELS = {
     "force_switch": _("Let marketing contact the customer now"),
 }
 
+# A page's heading names the answer without the button's ellipsis (which only says that a
+# form follows).
+HEADINGS = {
+    "defer": _("Not now"),
+    "decline": _("Decline"),
+}
+
 EXPLANATIONS = {
     "owner_will_reach_out": _(
         "You contact the customer yourself and record their answer here within the follow-up "
@@ -36,6 +43,21 @@ EXPLANATIONS = {
 @register.filter
 def action_label(action: str) -> str:
     return LABELS.get(action, action)
+
+
+@register.filter
+def action_heading(action: str) -> str:
+    return HEADINGS.get(action) or LABELS.get(action, action)
+
+
+@register.filter
+def action_style(action: str) -> str:
+    """The button class for an answer: the yes-answers primary, decline destructive."""
+    if action in ("owner_will_reach_out", "owner_go_ahead"):
+        return "primary"
+    if action == "decline":
+        return "destructive"
+    return "secondary"
 
 
 @register.filter

@@ -209,6 +209,7 @@ def action_link(http_request: HttpRequest, token: str, action: str) -> HttpRespo
             "events": timeline_views(interview),
             "via_link": True,
             **_context_share(interview, recipient, token=token),
+            **_decide_extras(interview, form, recipient),
         },
     )
 
@@ -254,6 +255,7 @@ def answer(http_request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "version": version,
             "via_link": False,
             **_context_share(interview, http_request.user),
+            **_decide_extras(interview, form, http_request.user),
         },
     )
 
@@ -321,6 +323,16 @@ def share_context_link(http_request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _decide_extras(interview: InterviewRequest, form: Any, by: User) -> dict[str, Any]:
+    """What the answer page shows beside the form: the deadline at a glance, whether a
+    field must be filled, and whose answer a manager is giving."""
+    return {
+        "chip": presenters.deadline_chip(interview),
+        "any_required": any(f.required for f in form.fields.values()),
+        "on_behalf_of": interview.owner if by.pk != interview.owner_id else None,
+    }
+
+
 def _posted_version(http_request: HttpRequest, interview: InterviewRequest) -> int:
     """The version the person saw: a second tab or a double click then changes nothing."""
     try:
@@ -347,15 +359,17 @@ def queue(http_request: HttpRequest) -> HttpResponse:
         .select_related("account", "requested_by", "owner")
         .order_by("response_due_at", "wake_at", "pk")
     )
-    rows = [
-        (r, sorted(permissions.allowed_actions(user, r), key=_ACTION_ORDER.index)) for r in waiting
-    ]
+    rows = []
+    for r in waiting:
+        r.chip = presenters.deadline_chip(r)
+        rows.append((r, sorted(permissions.allowed_actions(user, r), key=_ACTION_ORDER.index)))
     accounts = Account.objects.filter(owner=user).order_by("name")
     return render(
         http_request,
         "owner/queue.html",
         {
-            "rows": rows,
+            "needs_answer": [row for row in rows if row[0].status != Status.DEFERRED],
+            "paused": [row for row in rows if row[0].status == Status.DEFERRED],
             "accounts": accounts,
             "sensitive_form": SensitiveForm(),
             "owner_answer_actions": links.OWNER_ACTIONS,

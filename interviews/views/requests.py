@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     rows = list(page.object_list)
     for row in rows:
-        row.next_step = presenters.next_step(row, viewer=user)
+        row.chip = presenters.deadline_chip(row)
     context = {"form": form, "page": page, "rows": rows, "can_file": permissions.can_file(user)}
     if htmx.target(request) == RESULTS:
         return htmx.vary(render(request, "interviews/_request_results.html", context))

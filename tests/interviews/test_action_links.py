@@ -80,8 +80,10 @@ def test_reasons_are_one_labelled_group_of_choices(client, emailed, action, ques
     """Screen readers announce the question with each choice: a fieldset and its legend."""
     _request, found = emailed
     page = client.get(found[action]).content.decode()
-    group = page.split(f"<legend>{question}</legend>")[1].split("</fieldset>")[0]
-    assert page.count("<fieldset>") == 1
+    # A required choice is marked so before anyone submits (the mark is not read out).
+    legend = f'<legend>{question}<span class="required-mark" aria-hidden="true">*</span></legend>'
+    group = page.split(legend)[1].split("</fieldset>")[0]
+    assert page.count("<fieldset") == 1
     assert group.count('type="radio" name="reason_category"') == len(ReasonCategory.choices)
 
 

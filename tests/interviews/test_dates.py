@@ -122,7 +122,7 @@ def test_a_deadline_in_email_is_on_the_readers_clock_and_the_business_clock(
     ("language", "now", "expected"),
     [
         ("en", dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC), "7 business days left"),
-        ("ja", dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC), "残り7営業日"),
+        ("ja", dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC), "あと7営業日"),
         ("en", dt.datetime(2026, 12, 11, 1, 0, tzinfo=dt.UTC), "1 business day left"),
         ("en", dt.datetime(2026, 12, 14, 1, 0, tzinfo=dt.UTC), "due today"),
         ("ja", dt.datetime(2026, 12, 14, 1, 0, tzinfo=dt.UTC), "本日が期限"),

@@ -248,7 +248,7 @@ def test_the_request_email_puts_the_answers_right_after_the_ask(every_kind):
     assert "Mai Marketer" in h1 and "Acme KK" in h1 and "Why Acme moved its ledger to us" in h1
     deadline_text = " ".join(_visible_text(html[deadline:first_button]).split())
     if language == "ja":
-        assert "12月7日(月) 18:00 JST" in deadline_text and "残り5営業日" in deadline_text
+        assert "12月7日(月) 18:00 JST" in deadline_text and "あと5営業日" in deadline_text
     else:
         assert "Mon, Dec 7, 6:00 PM JST" in deadline_text
         assert "5 business days left" in deadline_text
