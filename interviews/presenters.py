@@ -238,6 +238,14 @@ class EventView:
     note: str = ""
     link: str = ""
 
+    @property
+    def title(self) -> str:
+        """What happened, in words; a manager's switch says it was theirs and early (the
+        deadline's switch has its own line)."""
+        if self.event.kind == EventKind.FORCED_SWITCH:
+            return _("A manager let marketing contact the customer before the deadline")
+        return str(self.event.get_kind_display())
+
 
 def event_view(event: RequestEvent, *, names: dict[int, str] | None = None) -> EventView:
     """What a timeline entry says beyond “who did what when”, per kind of event.
@@ -290,6 +298,8 @@ def event_view(event: RequestEvent, *, names: dict[int, str] | None = None) -> E
             facts.append((_("Participants"), d["participants"]))
     elif kind == EventKind.COMPLETED:
         view.link = d.get("published_url") or ""
+        if d.get("early_reason"):
+            facts.append((_("Recorded before the scheduled time because"), d["early_reason"]))
     elif kind == EventKind.EDITED:
         facts.append((_("Changed"), join_list(changed_labels(event.details or {}))))
     elif kind == EventKind.FINDINGS_ADDED:

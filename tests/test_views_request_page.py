@@ -172,8 +172,10 @@ def test_the_comment_email_quotes_it_and_replies_go_to_its_author(clock, request
 
 def test_an_empty_comment_is_refused_with_the_page_kept(client, request_, marketer):
     client.force_login(marketer)
-    response = client.post(url("request_comment", request_), {"comment-body": "   "})
-    assert response.status_code == 400
+    response = client.post(url("request_comment", request_), {"comment-body": "   "}, follow=True)
+    # Post/redirect/get: the error shows on the request's own page.
+    assert response.redirect_chain[0][0].startswith(url("request_detail", request_))
+    assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not Comment.objects.exists()
 
@@ -340,8 +342,10 @@ def test_invalid_edits_are_refused_with_input_kept(client, request_, marketer):
 
 def test_cancel_with_a_reason(client, request_, marketer, sales):
     client.force_login(marketer)
-    response = client.post(url("request_cancel", request_), {"cancel-expected_version": 1})
-    assert response.status_code == 400
+    response = client.post(
+        url("request_cancel", request_), {"cancel-expected_version": 1}, follow=True
+    )
+    assert response.redirect_chain[0][0].endswith("#action-cancel")
     assert "This field is required." in response.content.decode()
     response = client.post(
         url("request_cancel", request_),
@@ -423,11 +427,13 @@ def test_schedule_needs_a_date(client, outreach, marketer):
     response = client.post(
         url("request_schedule", outreach),
         {"schedule-interview_at": "next week", "schedule-expected_version": outreach.version},
+        follow=True,
     )
-    assert response.status_code == 400
+    assert response.redirect_chain[0][0].endswith("#action-schedule")
     html = response.content.decode()
     assert "Enter a valid date/time." in html
-    assert '<details class="action" open>' in html  # the form with the error is unfolded
+    # The form with the error is unfolded.
+    assert '<details id="action-schedule" class="action" open>' in html
 
 
 def test_the_customer_said_no(client, outreach, marketer):
@@ -499,9 +505,10 @@ def test_complete_needs_a_summary_and_a_real_link(client, outreach, marketer):
             "complete-published_url": "not a url",
             "complete-expected_version": 3,
         },
+        follow=True,
     )
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "This field is required." in html and "Enter a valid URL." in html
     assert "Kept text</textarea>" in html
 

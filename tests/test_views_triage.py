@@ -152,4 +152,6 @@ def test_the_answer_page_marks_required_fields_and_styles_decline(client, sales,
     assert label in html
     assert 'class="destructive solid"' in html
     # The question comes before the form.
-    assert html.index("Mai Marketer asks to interview Acme KK") < html.index('<form method="post" novalidate')
+    assert html.index("Mai Marketer asks to interview Acme KK") < html.index(
+        '<form method="post" novalidate'
+    )

@@ -89,6 +89,10 @@ class CompleteSerializer(VersionedSerializer):
     outcome_learnings = _text()
     outcome_quotes = _text()
     published_url = WebAddressField(required=False, default="", max_length=500)
+    early_reason = _text(
+        help_text="Before the interview's scheduled start only a manager may complete, and "
+        "must say why here (400 otherwise); it is recorded in the timeline."
+    )
 
     def workflow_kwargs(self) -> dict[str, Any]:
         data = dict(self.validated_data)

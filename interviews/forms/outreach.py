@@ -84,6 +84,13 @@ class CompleteForm(VersionedForm):
         assume_scheme="https",
         help_text=_("Add it now or once it is out."),
     )
+    # Only offered to a manager before the scheduled start (the page removes it otherwise).
+    early_reason = _text(
+        _("Why record it before the scheduled time?"),
+        required=True,
+        rows=2,
+        help_text=_("Recorded in the timeline."),
+    )
 
     def workflow_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -92,6 +99,7 @@ class CompleteForm(VersionedForm):
             "learnings": data["outcome_learnings"],
             "quotes": data["outcome_quotes"],
             "published_url": data["published_url"],
+            "early_reason": data.get("early_reason", ""),
             "expected_version": data["expected_version"],
         }
 

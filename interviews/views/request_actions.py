@@ -22,7 +22,7 @@ from interviews.forms.comments import CommentForm
 from interviews.forms.common import add_workflow_error
 from interviews.forms.editing import EditRequestForm
 from interviews.models import InterviewRequest
-from interviews.views.requests import ACTION_FORMS, render_detail, visible_request
+from interviews.views.requests import action_form, keep_failed_form, visible_request
 
 # The workflow function behind each action on the page, and what to say when it worked.
 _DO: dict[str, Callable[..., InterviewRequest]] = {
@@ -60,20 +60,20 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     if action not in permissions.allowed_actions(user, interview):
         return _gone(request, interview)
-    form = ACTION_FORMS[action](request.POST)
-    if form.is_valid():
-        try:
-            _DO[action](request_id=interview.pk, by=user, **form.workflow_kwargs())
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except InvalidTransition as error:
-            return _gone(request, interview, error)
-        except InvalidInput as error:
-            add_workflow_error(form, error, aliases=getattr(form, "aliases", None))
-        else:
-            messages.success(request, str(_DONE[action]))
-            return redirect("request_detail", interview.pk)
-    return render_detail(request, interview, bound={action: form}, status=400)
+    form = action_form(action, user, interview, request.POST)
+    if not form.is_valid():
+        return keep_failed_form(request, interview, action, form, refused=False)
+    try:
+        _DO[action](request_id=interview.pk, by=user, **form.workflow_kwargs())
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except InvalidTransition as error:
+        return _gone(request, interview, error)
+    except InvalidInput as error:
+        add_workflow_error(form, error, aliases=getattr(form, "aliases", None))
+        return keep_failed_form(request, interview, action, form, refused=True)
+    messages.success(request, str(_DONE[action]))
+    return redirect("request_detail", interview.pk)
 
 
 @login_required
@@ -143,16 +143,16 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_comment(user, interview):
         raise PermissionDenied
     form: Form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            written = workflow.comment_add(
-                request_id=interview.pk, by=user, body=form.cleaned_data["body"]
-            )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
-        except WorkflowError as error:
-            add_workflow_error(form, error)
-        else:
-            messages.success(request, _("Comment added; the other side is emailed."))
-            return redirect(reverse("request_detail", args=[interview.pk]) + f"#c{written.pk}")
-    return render_detail(request, interview, bound={"comment": form}, status=400)
+    if not form.is_valid():
+        return keep_failed_form(request, interview, "comment", form, refused=False)
+    try:
+        written = workflow.comment_add(
+            request_id=interview.pk, by=user, body=form.cleaned_data["body"]
+        )
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except WorkflowError as error:
+        add_workflow_error(form, error)
+        return keep_failed_form(request, interview, "comment", form, refused=True)
+    messages.success(request, _("Comment added; the other side is emailed."))
+    return redirect(reverse("request_detail", args=[interview.pk]) + f"#c{written.pk}")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from interviews import calendar, permissions
+from interviews import calendar, dates, permissions
 from interviews.errors import InvalidInput
 from interviews.lifecycle import CLEARED_DEADLINES
 from interviews.models import (
@@ -125,10 +125,15 @@ def request_complete(
     published_url: str = "",
     learnings: str = "",
     quotes: str = "",
+    early_reason: str = "",
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> InterviewRequest:
-    """The interview was held: record what we learned and share it with the owner."""
+    """The interview was held: record what we learned and share it with the owner.
+
+    Not before the scheduled start (an outcome then is a slip of the finger, and the owner
+    would be told of an interview that has not happened) unless a manager says why; the
+    reason goes into the timeline."""
     now = _now(now)
     request = _begin(
         request_id,
@@ -137,6 +142,17 @@ def request_complete(
         allowed=permissions.can_complete,
         expected_version=expected_version,
     )
+    early = request.interview_at is not None and request.interview_at > now
+    if early and not permissions.is_manager(by):
+        raise InvalidInput(
+            _(
+                "The interview is scheduled for %(when)s: its outcome can be recorded once "
+                "it has taken place. A manager can record it earlier, with a reason."
+            )
+            % {"when": dates.moment(request.interview_at)},
+            code="too_early",
+        )
+    early_reason = _clean_reason(early_reason, field="early_reason") if early else ""
     outcome_summary = _clean_reason(outcome_summary, field="outcome_summary")
     learnings = _clean_reason(learnings, field="outcome_learnings", required=False)
     quotes = _clean_reason(quotes, field="outcome_quotes", required=False)
@@ -151,7 +167,8 @@ def request_complete(
         kind=EventKind.COMPLETED,
         actor=by,
         now=now,
-        details={"published_url": published_url},
+        details={"published_url": published_url}
+        | ({"early_reason": early_reason} if early_reason else {}),
         outcome_summary=outcome_summary,
         outcome_learnings=learnings,
         outcome_quotes=quotes,

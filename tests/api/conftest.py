@@ -71,9 +71,10 @@ def in_outreach(interview: InterviewRequest, owner) -> InterviewRequest:
 
 
 def scheduled(interview: InterviewRequest, owner, marketer) -> InterviewRequest:
+    """Scheduled for an hour ago: the interview took place, its outcome may be recorded."""
     in_outreach(interview, owner)
     return workflow.request_schedule(
-        request_id=interview.pk, by=marketer, interview_at=MONDAY_10AM + dt.timedelta(days=7)
+        request_id=interview.pk, by=marketer, interview_at=MONDAY_10AM - dt.timedelta(hours=1)
     )
 
 

@@ -51,6 +51,7 @@ def send_every_kind(language, *, clock, file_request, marketer, sales, cs, manag
         by=marketer,
         outcome_summary="Close went from 9 days to 3.",
         published_url="https://example.com/s",
+        now=tokyo(2026, 12, 9, 16, 0),  # after the interview: not before, the workflow says
     )
     speaker = r1.candidates.first()
     w.findings_add(

@@ -50,6 +50,7 @@ def test_a_new_request_a_switch_and_a_completion_are_posted_once(
         by=marketer,
         interview_at=dt.datetime(2026, 12, 10, 14, 0, tzinfo=TOKYO),
     )
+    clock.move_to(dt.datetime(2026, 12, 10, 16, 0, tzinfo=TOKYO))
     workflow.request_complete(request_id=request.pk, by=marketer, outcome_summary="Great")
     jobs.process_deadlines()
     assert "Interview with Acme KK completed" in texts(slack)[2]

@@ -447,6 +447,7 @@ def test_complete_needs_a_scheduled_interview_and_an_outcome(clock, file_request
     workflow.request_schedule(
         request_id=request.pk, by=marketer, interview_at=tokyo(2026, 12, 9, 10, 0)
     )
+    clock.move_to(tokyo(2026, 12, 9, 12, 0))  # after the interview
     with pytest.raises(InvalidInput) as refused:
         workflow.request_complete(request_id=request.pk, by=marketer, outcome_summary="  ")
     assert refused.value.field == "outcome_summary"
@@ -581,6 +582,7 @@ def test_every_transition_bumps_the_version_and_writes_one_event(
     workflow.request_schedule(
         request_id=request.pk, by=marketer, interview_at=tokyo(2026, 12, 9, 10, 0)
     )
+    clock.move_to(tokyo(2026, 12, 9, 12, 0))
     workflow.request_complete(request_id=request.pk, by=marketer, outcome_summary="Great")
     request.refresh_from_db()
     versions = list(request.events.order_by("version").values_list("version", "kind"))

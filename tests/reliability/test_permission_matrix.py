@@ -6,7 +6,8 @@ fails the test until someone decides, in this one table, who may open it.
 
 Each answer is one of:
   ok           the page or file (2xx)
-  invalid      allowed, but the empty form posted here is refused (400)
+  invalid      allowed, but the empty form posted here is refused (400, or for a form on a
+               request's page, back to that page where it shows with its errors)
   redirect     allowed: done, or sent on to another page (302, not to a sign-in page)
   login        sent to the sign-in page (302)
   admin-login  sent to the admin's sign-in page (302)
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -321,6 +323,8 @@ def outcome(response) -> str:
         return "invalid"
     if code in (301, 302):
         location = response["Location"]
+        if re.search(r"/requests/\d+/#(action-[a-z_]+|comments)$", location):
+            return "invalid"  # post/redirect/get: the page shows the form with its errors
         if location.startswith(reverse("admin:login")):
             return "admin-login"
         if location.startswith(reverse(django_settings.LOGIN_URL)):

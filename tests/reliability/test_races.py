@@ -195,7 +195,8 @@ def test_double_submits_of_every_form_apply_once(marketer, sales, manager):
         reverse("request_schedule", args=[request.pk]),
         {
             "schedule-expected_version": request.version,
-            "schedule-interview_at": (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+            # Held yesterday: its outcome may be recorded now.
+            "schedule-interview_at": (timezone.localdate() - dt.timedelta(days=1)).isoformat()
             + "T14:00",
             "schedule-location": "Online",
             "schedule-participants": "Tanaka",
