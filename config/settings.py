@@ -204,6 +204,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
 X_FRAME_OPTIONS = "DENY"
+# A form refused for a missing or stale CSRF token gets our page, in the reader's language.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 # Only our own files: htmx and the charts are vendored under static/vendor/, no inline
 # scripts or styles. Emails shown in the dev mailbox get a stricter policy of their own.
 CONTENT_SECURITY_POLICY = {

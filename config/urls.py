@@ -9,6 +9,9 @@ from accounts.views import SignInView, set_language
 from config import health
 
 handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
 
 # The admin's sign-in says when signing in is paused, as ours does (accounts/lockout.py).
 admin.site.login_form = AdminSignInForm
