@@ -162,7 +162,17 @@ def walk(
         sign_in(page, base, email, password)
         use_language(page, lang)
         nav = nav_paths(page, base)
-        paths = nav + extra_paths(page, base, nav) + request_paths(page, base)
+        requests = request_paths(page, base)
+        paths = [*nav, "/how-it-works/", *extra_paths(page, base, nav), *requests]
+        if requests:  # the answers and a manager's overrides on a request waiting for its owner
+            paths += linked_paths(
+                page,
+                base,
+                requests[0],
+                "main a[href*='/answer/'], main a[href*='/manage/']",
+                lambda h: h,
+            )
+        paths = list(dict.fromkeys(paths))
         for width, height in VIEWPORTS.items():
             page.set_viewport_size({"width": width, "height": height})
             for path in paths:

@@ -221,6 +221,10 @@ def test_an_open_request_is_refused_with_a_link_to_it(
     panel = signed_in.get(NEW, {"account": account.pk}, **HTMX_PANEL).content.decode()
     assert "a customer is asked once at a time" in panel
     assert f"Open request #{existing.pk}" in panel
+    # The button is off until another account is chosen (swapped in with the panel).
+    off = 'class="primary" disabled aria-describedby="account-panel"'
+    assert 'id="filing-actions" hx-swap-oob="true"' in panel and off in panel
+    assert off in html
 
 
 def test_cooldown_is_refused_for_marketers_and_managers_may_override(
@@ -233,6 +237,7 @@ def test_cooldown_is_refused_for_marketers_and_managers_may_override(
     assert "the next request can be filed from Sat, Jan 30, 2027" in panel
     assert "Only a manager can file a request now" in panel
     assert 'name="override_reason"' not in panel
+    assert 'class="primary" disabled' in panel
     page = client.post(NEW, filing_data(account, [candidate], override_reason="Please"))
     assert page.status_code == 400
     assert "the next request can be filed from Sat, Jan 30, 2027" in page.content.decode()
@@ -240,6 +245,7 @@ def test_cooldown_is_refused_for_marketers_and_managers_may_override(
     client.force_login(manager)
     panel = client.get(NEW, {"account": account.pk}, **HTMX_PANEL).content.decode()
     assert 'name="override_reason"' in panel and 'for="id_override_reason"' in panel
+    assert 'class="primary" disabled' not in panel  # a manager may, with a reason
     page = client.post(NEW, filing_data(account, [candidate]))
     assert page.status_code == 400  # a manager still has to say why
     response = client.post(

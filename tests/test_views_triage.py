@@ -155,3 +155,13 @@ def test_the_answer_page_marks_required_fields_and_styles_decline(client, sales,
     assert html.index("Mai Marketer asks to interview Acme KK") < html.index(
         '<form method="post" novalidate'
     )
+
+
+def test_the_list_has_views_as_tabs_with_the_current_one_marked(client, marketer, file_request):
+    file_request()
+    client.force_login(marketer)
+    html = client.get(reverse("home"), {"status": "open"}).content.decode()
+    tabs = html[html.index('<nav class="tabs"') : html.index("</nav>", html.index('class="tabs"'))]
+    assert '<a href="?status=open" aria-current="page">Open</a>' in tabs
+    assert '<a href="?status=closed">Closed</a>' in tabs
+    assert tabs.count('aria-current="page"') == 1

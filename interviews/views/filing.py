@@ -36,15 +36,20 @@ def panel_context(form: FilingForm) -> dict[str, Any]:
     policy = workflow.filing_policy(account)
     days = form.window_days
     user = form.user
+    overridable = (
+        policy.sensitive_until is not None or policy.in_cooldown
+    ) and not policy.blocked_by_open_request
+    can_override = permissions.can_override_policy(user)
     return {
         "account": account,
         "owner": account.owner,
         "window_days": days,
         "deadline": workflow.response_deadline_preview(business_days=days),
         "policy": policy,
-        "overridable": (policy.sensitive_until is not None or policy.in_cooldown)
-        and not policy.blocked_by_open_request,
-        "can_override": permissions.can_override_policy(user),
+        "overridable": overridable,
+        "can_override": can_override,
+        # Nothing this person can do here would be accepted: say so, and turn the button off.
+        "filing_blocked": policy.blocked_by_open_request or (overridable and not can_override),
     }
 
 
@@ -85,7 +90,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = FilingForm(user=user, initial=initial_from(request.GET))
         if htmx.target(request) == PANEL:
-            context = {"form": form, **panel_context(form)}
+            context = {"form": form, "oob": True, **panel_context(form)}
             return htmx.vary(render(request, "interviews/_filing_panel.html", context))
         return _page(request, form)
 
