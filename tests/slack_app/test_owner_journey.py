@@ -74,6 +74,7 @@ def test_the_switch_notice_and_the_outcome_reach_the_owner_in_slack(
         by=marketer,
         interview_at=dt.datetime(2026, 12, 10, 14, 0, tzinfo=TOKYO),
     )
+    clock.move_to(dt.datetime(2026, 12, 10, 16, 0, tzinfo=TOKYO))  # after the interview
     workflow.request_complete(
         request_id=request.pk,
         by=marketer,
