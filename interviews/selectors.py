@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import (
-    Case,
-    DateTimeField,
     Exists,
     F,
     JSONField,
@@ -18,13 +16,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 
 from accounts.models import OWNER_DEPARTMENTS, Account, User
 from interviews import permissions
 from interviews.models import (
+    ACTION_AT,
+    CLOSED_LAST,
     CLOSED_STATUSES,
     OPEN_STATUSES,
     Candidate,
@@ -33,7 +31,6 @@ from interviews.models import (
     InterviewRequest,
     RequestEvent,
     SalesContext,
-    Status,
 )
 
 # Events whose details explain the state a request is in (the reason shown next to it).
@@ -79,19 +76,10 @@ def with_state_event(qs: QuerySet[InterviewRequest]) -> QuerySet[InterviewReques
 
 # --- The request list ------------------------------------------------------------------
 
-# What needs doing soonest: the date that matters for each open state (the owner's
-# deadline, the interview, the end of a deferral), open requests before closed ones.
-_ACTION_AT = Case(
-    When(status__in=(Status.AWAITING_OWNER, Status.OWNER_OUTREACH), then=F("response_due_at")),
-    When(status=Status.SCHEDULED, then=F("interview_at")),
-    When(status=Status.DEFERRED, then=F("wake_at")),
-    default=Value(None),
-    output_field=DateTimeField(),
-)
-_CLOSED_LAST = Case(When(status__in=CLOSED_STATUSES, then=Value(1)), default=Value(0))
-
 SORTS = {
-    "action": (_CLOSED_LAST.asc(), _ACTION_AT.asc(nulls_last=True), "-created_at", "-pk"),
+    # Matches req_action_order_idx exactly (ASC puts NULLs last on PostgreSQL; said
+    # explicitly for SQLite, where it is the other way round).
+    "action": (CLOSED_LAST.asc(), ACTION_AT.asc(nulls_last=True), "-created_at", "-pk"),
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
     "deadline": (F("response_due_at").asc(nulls_last=True), "-created_at", "-pk"),
