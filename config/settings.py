@@ -297,6 +297,15 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# Rendered pieces of pages that are the same for everyone who sees them on a given day in a
+# given language (an answer form before anything is typed into it): kept in each process's
+# memory, so rendering them once per process serves every owner's page without a round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 # --- Email ----------------------------------------------------------------------------
 

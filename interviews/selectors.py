@@ -149,8 +149,9 @@ def request_for_page(user: User) -> QuerySet[InterviewRequest]:
     return with_state_event(requests_visible_to(user)).prefetch_related("candidates")
 
 
-def timeline(request: InterviewRequest) -> QuerySet[RequestEvent]:
-    return request.events.select_related("actor").order_by("created_at", "id")
+def timeline(request: InterviewRequest, *, with_actors: bool = True) -> QuerySet[RequestEvent]:
+    events = request.events.order_by("created_at", "id")
+    return events.select_related("actor") if with_actors else events
 
 
 def comments(request: InterviewRequest) -> QuerySet[Comment]:
@@ -159,6 +160,15 @@ def comments(request: InterviewRequest) -> QuerySet[Comment]:
 
 def sales_context(request: InterviewRequest) -> QuerySet[SalesContext]:
     return request.sales_context.select_related("author").order_by("created_at", "id")
+
+
+def people_by_id(ids: set[int]) -> dict[int, User]:
+    """People as timelines show them (name and role), without the rest of their row."""
+    if not ids:
+        return {}
+    fields = ("name", "email", "is_active", "is_manager", "department")
+    people = User.objects.filter(pk__in=ids).only(*fields).order_by()
+    return {user.pk: user for user in people}
 
 
 def user_names(ids: set[int]) -> dict[int, str]:

@@ -65,7 +65,11 @@ def _test_settings(settings, tmp_path):
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"test-{tmp_path.name}",
-        }
+        },
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"fragments-{tmp_path.name}",
+        },
     }
 
 

@@ -21,11 +21,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def redis_down(settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
     }
     fail_open_cache.fail_open.reset()
     yield

@@ -19,11 +19,12 @@ def redis_cache(settings):
         pytest.skip("needs Redis: set REDIS_URL=redis://...")
     prefix = f"test-{secrets.token_hex(4)}"
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": django_settings.REDIS_URL,
             "KEY_PREFIX": prefix,
-        }
+        },
     }
     yield
     client = cache._cache.get_client(write=True)

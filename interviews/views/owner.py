@@ -24,7 +24,7 @@ from interviews.errors import InvalidInput, WorkflowError
 from interviews.forms.decisions import DECISION_FORMS, DECISION_FUNCTIONS, SensitiveForm
 from interviews.forms.findings import SalesContextForm
 from interviews.links import LinkProblem
-from interviews.models import NON_VERSIONED_EVENT_KINDS, InterviewRequest, Status
+from interviews.models import NON_VERSIONED_EVENT_KINDS, EventKind, InterviewRequest, Status
 
 # HTTP status per problem: a scanner or a human gets the same page, nothing changes.
 _PROBLEM_STATUS = {
@@ -43,8 +43,24 @@ _CLOSED_TO_READER = {LinkProblem.EXPIRED, LinkProblem.NOT_OWNER_ANYMORE}
 
 def timeline_views(interview: InterviewRequest) -> list:
     """The timeline as the request page shows it (reasons, dates, who passed it to whom)."""
-    events = list(selectors.timeline(interview))
-    names = selectors.user_names(presenters.reassignment_user_ids(events))
+    events = list(selectors.timeline(interview, with_actors=False))
+    # Most events are the owner's, the marketer's or the system's, and both people came
+    # with the request: only anyone else is looked up, in one query with the names that
+    # reassignments store by id.
+    people = {
+        user.pk: user
+        for user in (
+            interview.owner if InterviewRequest.owner.is_cached(interview) else None,
+            interview.requested_by if InterviewRequest.requested_by.is_cached(interview) else None,
+        )
+        if user is not None
+    }
+    wanted = {e.actor_id for e in events if e.actor_id} | presenters.reassignment_user_ids(events)
+    people.update(selectors.people_by_id(wanted - people.keys()))
+    for event in events:
+        if event.actor_id:
+            event.actor = people.get(event.actor_id)
+    names = {pk: user.name for pk, user in people.items()}
     return [presenters.event_view(e, names=names) for e in events]
 
 
@@ -198,6 +214,7 @@ def action_link(http_request: HttpRequest, token: str, action: str) -> HttpRespo
         messages.success(http_request, _("Thank you — your answer is recorded."))
         # Back to the same link: it now shows the answer and what happens next.
         return redirect("action_link", token=token, action=action)
+    events = timeline_views(interview)
     return render(
         http_request,
         "owner/decide.html",
@@ -206,9 +223,9 @@ def action_link(http_request: HttpRequest, token: str, action: str) -> HttpRespo
             "action": action,
             "form": form,
             "recipient": recipient,
-            "events": timeline_views(interview),
+            "events": events,
             "via_link": True,
-            **_context_share(interview, recipient, token=token),
+            **_context_share(interview, recipient, events, token=token),
             **_decide_extras(interview, form, recipient),
         },
     )
@@ -243,6 +260,7 @@ def answer(http_request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if applied:
         messages.success(http_request, _("Your answer is recorded."))
         return redirect("request_detail", pk=pk)
+    events = timeline_views(interview)
     return render(
         http_request,
         "owner/decide.html",
@@ -251,10 +269,10 @@ def answer(http_request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "action": action,
             "form": form,
             "recipient": http_request.user,
-            "events": timeline_views(interview),
+            "events": events,
             "version": version,
             "via_link": False,
-            **_context_share(interview, http_request.user),
+            **_context_share(interview, http_request.user, events),
             **_decide_extras(interview, form, http_request.user),
         },
     )
@@ -263,6 +281,7 @@ def answer(http_request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def _context_share(
     interview: InterviewRequest,
     user: User,
+    events: list,
     *,
     token: str | None = None,
     form: SalesContextForm | None = None,
@@ -276,7 +295,8 @@ def _context_share(
         "context_url": reverse("share_context_link", args=[token])
         if token
         else reverse("sales_context_add", args=[interview.pk]),
-        "sales_context": list(selectors.sales_context(interview)),
+        # Each note shared is an event of the timeline the page shows anyway.
+        "shared_count": sum(1 for e in events if e.event.kind == EventKind.CONTEXT_SHARED),
     }
 
 
@@ -307,6 +327,7 @@ def share_context_link(http_request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(http_request, _("Shared: marketing sees it on the request page."))
             return redirect("action_link", token=token, action=action)
+    events = timeline_views(interview)
     return render(
         http_request,
         "owner/decide.html",
@@ -315,9 +336,10 @@ def share_context_link(http_request: HttpRequest, token: str) -> HttpResponse:
             "action": action,
             "form": DECISION_FORMS[action](),
             "recipient": recipient,
-            "events": timeline_views(interview),
+            "events": events,
             "via_link": True,
-            **_context_share(interview, recipient, token=token, form=form),
+            **_context_share(interview, recipient, events, token=token, form=form),
+            **_decide_extras(interview, DECISION_FORMS[action](), recipient),
         },
         status=400,
     )
@@ -326,10 +348,13 @@ def share_context_link(http_request: HttpRequest, token: str) -> HttpResponse:
 def _decide_extras(interview: InterviewRequest, form: Any, by: User) -> dict[str, Any]:
     """What the answer page shows beside the form: the deadline at a glance, whether a
     field must be filled, and whose answer a manager is giving."""
+    first, last = workflow.deferral_range()
     return {
         "chip": presenters.deadline_chip(interview),
         "any_required": any(f.required for f in form.fields.values()),
         "on_behalf_of": interview.owner if by.pk != interview.owner_id else None,
+        # What an unanswered form's rendering depends on besides the action and language.
+        "form_day": f"{first.isoformat()}/{last.isoformat()}",
     }
 
 

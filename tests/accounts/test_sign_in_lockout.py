@@ -159,11 +159,12 @@ def test_ipv6_neighbours_share_one_address_count(client, clock, settings, market
 def test_the_pause_holds_while_the_cache_is_down(client, clock, settings, marketer):
     # A Redis nobody listens on: sign-in neither fails nor forgets its count.
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+        },
     }
     for _ in range(5):
         assert sign_in(client, marketer.email, "wrong").status_code == 200

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Department
 from interviews import jobs, workflow
 from interviews.models import EventKind, NotificationKind, Status
-from tests.factories import AccountFactory, CandidateFactory
+from tests.factories import AccountFactory, CandidateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -251,17 +252,70 @@ def test_only_managers_override(client, clock, file_request, request, who):
     assert interview.status == Status.AWAITING_OWNER
 
 
-def test_the_answer_link_page_costs_four_queries(
+def test_the_answer_link_page_costs_three_queries(
     client, clock, file_request, sales, marketer, django_assert_num_queries
 ):
     """The request with its account and people (only the columns shown), its candidates,
-    its timeline, what sales shared: nothing loaded later field by field."""
+    its timeline: nothing loaded later field by field."""
     from interviews import links
 
     request = file_request()
     path = reverse("action_link", args=[links.make_token(request, sales), "defer"])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         page = client.get(path)
     assert page.status_code == 200
     assert request.account.name in page.content.decode()
     assert marketer.name in page.content.decode()
+
+
+def test_other_people_in_the_timeline_cost_one_query_however_many_events(
+    client, clock, file_request, sales, manager, django_assert_num_queries
+):
+    """Names of people other than the owner and the marketer come in one lookup; what sales
+    shared is counted from the timeline."""
+    from interviews import links
+
+    request = file_request()
+    colleague = UserFactory(name="Kenta Colleague", department=Department.SALES, is_manager=True)
+    for by in (manager, colleague, manager):
+        workflow.request_extend_deadline(
+            request_id=request.pk, by=by, extra_business_days=1, reason="Quarter close"
+        )
+    for excerpt in ("Call notes from the QBR", "Renewal call summary"):
+        workflow.sales_context_add(request_id=request.pk, by=sales, excerpt=excerpt)
+    request.refresh_from_db()
+    path = reverse("action_link", args=[links.make_token(request, sales), "defer"])
+    with django_assert_num_queries(4):
+        page = client.get(path)
+    text = page.content.decode()
+    assert manager.name in text and colleague.name in text
+    assert "Shared so far: 2 notes." in text
+
+
+def test_the_unanswered_form_follows_the_day_and_the_language(client, clock, file_request, sales):
+    """The form before anything is typed is rendered once and kept: never a day's date range
+    on another day, nor one language's labels in the other."""
+    from django.utils import translation
+
+    from interviews import dates, links
+
+    request = file_request()
+    path = reverse("action_link", args=[links.make_token(request, sales), "defer"])
+
+    def expected_range(language):
+        first, last = workflow.deferral_range()
+        with translation.override(language):
+            return f'min="{first.isoformat()}"', f'max="{last.isoformat()}"', dates.day(last)
+
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert all(part in english for part in expected_range("en"))
+    assert "Why not now?" in english
+
+    japanese = client.get(path, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert all(part in japanese for part in expected_range("ja"))
+    assert "Why not now?" not in japanese
+
+    clock.move_to(dt.datetime(2026, 12, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=9))))
+    next_day = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert all(part in next_day for part in expected_range("en"))
+    assert expected_range("en")[0] not in english

@@ -41,11 +41,12 @@ OWNERS = 6
 def shared_redis(settings, redis_server, broker):
     """The web's cache on the test's Redis, as the broker is (rate limits count there)."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": redis_server.url,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        },
     }
     return redis_server
 
