@@ -6,13 +6,39 @@ writes `InterviewRequest.status`.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+
+
+@functools.cache
+def _choice_labels(field: models.Field) -> dict:
+    return dict(field.flatchoices)
+
+
+class ChoiceLabels:
+    """`get_FOO_display()` that translates only the label it returns.
+
+    Django's own builds a dict of every choice on each call with `make_hashable`, which
+    hashes each lazy label and so translates all of them: a status has a dozen, and the
+    pages a request appears on ask for several (the answer page spent a sixth of its
+    rendering there). The choices of a field never change while the process runs.
+    """
+
+    def _get_FIELD_display(self, field: models.Field) -> str:
+        value = getattr(self, field.attname)
+        try:
+            label = _choice_labels(field).get(value, value)
+        except TypeError:  # an unhashable value: Django's way handles it
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
 
 
 class Candidate(models.Model):
@@ -108,7 +134,7 @@ ACTION_AT = Case(
 )
 
 
-class InterviewRequest(models.Model):
+class InterviewRequest(ChoiceLabels, models.Model):
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="requests"
     )
@@ -285,7 +311,7 @@ NON_VERSIONED_EVENT_KINDS = (
 )
 
 
-class RequestEvent(models.Model):
+class RequestEvent(ChoiceLabels, models.Model):
     """One line of a request's timeline. Append-only."""
 
     request = models.ForeignKey(
@@ -403,7 +429,7 @@ class NotificationStatus(models.TextChoices):
     OBSOLETE = "obsolete", _("Not sent: no longer applies")
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """The outbox: written in the same transaction as the change that causes it.
 
     A task sends it after commit; the minute job sends whatever is still pending (broker
@@ -527,7 +553,7 @@ class FindingKind(models.TextChoices):
     PRODUCT_FEEDBACK = "product_feedback", _("Product feedback")
 
 
-class Finding(models.Model):
+class Finding(ChoiceLabels, models.Model):
     """One thing an interview taught us, findable by the people who sell.
 
     Written only through `interviews.workflow.findings`, which keeps `search_text` (the
