@@ -2,8 +2,9 @@
 filtered through the page as a sales rep opens it (Django test client, server time).
 
 Findings are inserted in one SQL statement from phrase pools (deterministic), spread
-over two years and over the completed requests the seed made; `search_text` is written
-as the workflow writes it (the phrases are already in normalised form).
+over two years and over the completed requests the seed made; `search_text` and
+`search_bigrams` are written as the workflow writes them (the phrases are already in
+normalised form).
 """
 
 from __future__ import annotations
@@ -177,15 +178,24 @@ def seed(count: int) -> float:
                         THEN ({_array(QUOTES)})[1 + (g.i / 13) %% {len(QUOTES)}] ELSE '' END
                         AS quote
                 FROM g JOIN bench_req r ON r.n = g.r
+            ), s AS (
+                SELECT t.*, trim(statement || ' ' || quote) AS search FROM t
             )
             INSERT INTO interviews_finding (request_id, account_id, kind, statement, quote,
-                speaker_id, quotable, search_text, created_by_id, created_at, updated_at)
+                speaker_id, quotable, search_text, search_bigrams, created_by_id, created_at,
+                updated_at)
             SELECT request_id, account, ({kinds})[1 + (i / 3) %% {len(FindingKind.values)}],
                 statement, quote, NULL, i %% 6 = 0 AND i %% 12 <> 0,
-                trim(statement || ' ' || quote), author,
+                search,
+                -- As text_search.bigrams: each two-character piece of a word, once.
+                (SELECT coalesce(string_agg(DISTINCT b, ' ' ORDER BY b), '')
+                 FROM (SELECT substr(search, k, 2) AS b
+                       FROM generate_series(1, length(search) - 1) AS k) AS pieces
+                 WHERE position(' ' IN b) = 0),
+                author,
                 now() - make_interval(mins => (i * 5)::int),
                 now() - make_interval(mins => (i * 5)::int)
-            FROM t
+            FROM s
             """,  # noqa: S608 - built from the constant pools above
             [count],
         )

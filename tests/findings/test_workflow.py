@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviews import workflow
+from interviews import text_search, workflow
 from interviews.errors import InvalidInput, InvalidTransition, NotAllowed
 from interviews.models import (
     Channel,
@@ -129,6 +129,9 @@ def test_an_edit_is_on_the_timeline_with_what_it_said_before(add_findings, compl
     finding.refresh_from_db()
     assert finding.statement == "The audit trail." and finding.quotable
     assert "audit trail." in finding.search_text
+    # Two-character words are found through the bigrams, kept in step with the text.
+    assert finding.search_bigrams == text_search.bigrams(finding.search_text)
+    assert "tr" in finding.search_bigrams.split()
     event = completed.events.get(kind=EventKind.FINDING_EDITED)
     assert event.details["changed"] == ["statement", "quotable"]
     assert event.details["before"]["statement"] == WHY.statement
