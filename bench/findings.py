@@ -150,12 +150,16 @@ def seed(count: int) -> float:
         )
         requests = list(
             InterviewRequest.objects.filter(status=Status.COMPLETED).values_list(
-                "pk", "account_id", "requested_by_id"
+                "pk", "account_id", "requested_by_id", "purpose"
             )
-        ) or list(InterviewRequest.objects.values_list("pk", "account_id", "requested_by_id"))
-        cursor.execute("CREATE TEMP TABLE bench_req (n int, id int, account int, author int)")
+        ) or list(
+            InterviewRequest.objects.values_list("pk", "account_id", "requested_by_id", "purpose")
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE bench_req (n int, id int, account int, author int, purpose text)"
+        )
         cursor.executemany(
-            "INSERT INTO bench_req VALUES (%s, %s, %s, %s)",
+            "INSERT INTO bench_req VALUES (%s, %s, %s, %s, %s)",
             [(n, *row) for n, row in enumerate(requests)],
         )
         kinds = _array(list(FindingKind.values))
@@ -165,7 +169,7 @@ def seed(count: int) -> float:
             WITH g AS (
                 SELECT i, (i * 7919) %% {len(requests)} AS r FROM generate_series(1, %s) AS i
             ), t AS (
-                SELECT g.i, r.id AS request_id, r.account, r.author,
+                SELECT g.i, r.id AS request_id, r.account, r.author, r.purpose,
                     CASE WHEN g.i %% 2 = 0
                         THEN ({_array(JA_OPEN)})[1 + g.i %% {len(JA_OPEN)}]
                           || ({_array(JA_MIDDLE)})[1 + (g.i / 7) %% {len(JA_MIDDLE)}]
@@ -181,11 +185,11 @@ def seed(count: int) -> float:
             ), s AS (
                 SELECT t.*, trim(statement || ' ' || quote) AS search FROM t
             )
-            INSERT INTO interviews_finding (request_id, account_id, kind, statement, quote,
+            INSERT INTO interviews_finding (request_id, account_id, kind, purpose, statement, quote,
                 speaker_id, quotable, search_text, search_bigrams, created_by_id, created_at,
                 updated_at)
             SELECT request_id, account, ({kinds})[1 + (i / 3) %% {len(FindingKind.values)}],
-                statement, quote, NULL, i %% 6 = 0 AND i %% 12 <> 0,
+                purpose, statement, quote, NULL, i %% 6 = 0 AND i %% 12 <> 0,
                 search,
                 -- As text_search.bigrams: each two-character piece of a word, once.
                 (SELECT coalesce(string_agg(DISTINCT b, ' ' ORDER BY b), '')

@@ -58,15 +58,15 @@ def _search(q: str) -> Q:
     """Every word of the search, somewhere in the finding."""
     condition = Q()
     words = text_search.terms(q)
-    # A two-character word has no trigram: on PostgreSQL it is one of the finding's
-    # bigrams exactly when the finding contains it, and their GIN index finds those.
-    short = [w for w in words if len(w) == 2] if connection.vendor == "postgresql" else []
     for word in words:
-        if word not in short:
-            # LIKE, not icontains: search_text is already folded, and the trigram index
-            # serves a plain LIKE on the column (icontains would wrap it in UPPER()).
-            condition &= Q(search_text__contains=word)
-    if short:
+        # LIKE, not icontains: search_text is already folded, and the trigram index
+        # serves a plain LIKE on the column (icontains would wrap it in UPPER()).
+        condition &= Q(search_text__contains=word)
+    # A two-character word has no trigram: on PostgreSQL the GIN index on the findings'
+    # bigrams finds the findings that have it. The LIKE stays beside it: PostgreSQL
+    # checks the cheaper LIKE first on any row it reads, and only then splits the bigrams.
+    short = [w for w in words if len(w) == 2]
+    if short and connection.vendor == "postgresql":
         condition &= Q(search_bigrams__bigrams_contain=short)
     return condition
 
@@ -83,7 +83,8 @@ def findings(filters: FindingFilters) -> QuerySet[Finding]:
     if filters.industry:
         qs = qs.filter(account__industry=filters.industry)
     if filters.purpose:
-        qs = qs.filter(request__purpose=filters.purpose)
+        # The finding's own copy: no join to every request of that purpose.
+        qs = qs.filter(purpose=filters.purpose)
     if filters.date_from:
         qs = qs.filter(created_at__gte=_day_start(filters.date_from))
     if filters.date_to:

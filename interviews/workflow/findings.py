@@ -145,6 +145,7 @@ def findings_add(
         Finding(
             request=request,
             account_id=request.account_id,
+            purpose=request.purpose,
             created_by=by,
             created_at=now,
             updated_at=now,

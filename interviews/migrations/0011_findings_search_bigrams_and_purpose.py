@@ -2,12 +2,18 @@
 
 from django.db import migrations, models
 
+# The findings library: two-character words and the purpose filter, at 200k findings.
+#
 # Two-character words (価格, 評価) have no trigram: the library finds them among each
 # finding's bigrams through this index. PostgreSQL only, like the trigram index.
 BIGRAM_INDEX = (
     "CREATE INDEX IF NOT EXISTS finding_search_bigram_idx "
     "ON interviews_finding USING gin (string_to_array(search_bigrams, ' '))"
 )
+
+
+# The purpose filter joined every request of that purpose (a scan of the requests
+# table); each finding now keeps its request's purpose, as it keeps its account.
 
 
 def _bigrams(text):
@@ -27,6 +33,16 @@ def fill_bigrams(apps, schema_editor):
             batch = []
     if batch:
         Finding.objects.bulk_update(batch, ["search_bigrams"])
+
+
+def copy_purposes(apps, schema_editor):
+    Finding = apps.get_model("interviews", "Finding")
+    InterviewRequest = apps.get_model("interviews", "InterviewRequest")
+    Finding.objects.update(
+        purpose=models.Subquery(
+            InterviewRequest.objects.filter(pk=models.OuterRef("request_id")).values("purpose")[:1]
+        )
+    )
 
 
 def create_bigram_index(apps, schema_editor):
@@ -51,5 +67,28 @@ class Migration(migrations.Migration):
             field=models.TextField(default="", editable=False, verbose_name="search bigrams"),
         ),
         migrations.RunPython(fill_bigrams, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="finding",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("case_study", "Case study"),
+                    ("testimonial", "Testimonial"),
+                    ("research", "Research"),
+                    ("other", "Other"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="purpose",
+            ),
+            preserve_default=False,
+        ),
+        migrations.RunPython(copy_purposes, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="finding",
+            index=models.Index(
+                fields=["purpose", "kind", "-created_at"], name="finding_purpose_idx"
+            ),
+        ),
         migrations.RunPython(create_bigram_index, drop_bigram_index),
     ]
