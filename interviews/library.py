@@ -58,15 +58,22 @@ def _search(q: str) -> Q:
     """Every word of the search, somewhere in the finding."""
     condition = Q()
     words = text_search.terms(q)
-    for word in words:
-        # LIKE, not icontains: search_text is already folded, and the trigram index
-        # serves a plain LIKE on the column (icontains would wrap it in UPPER()).
-        condition &= Q(search_text__contains=word)
     # A two-character word has no trigram: on PostgreSQL the GIN index on the findings'
-    # bigrams finds the findings that have it. The LIKE stays beside it: PostgreSQL
-    # checks the cheaper LIKE first on any row it reads, and only then splits the bigrams.
-    short = [w for w in words if len(w) == 2]
-    if short and connection.vendor == "postgresql":
+    # bigrams finds the findings that have it.
+    short = [w for w in words if len(w) == 2] if connection.vendor == "postgresql" else []
+    for word in words:
+        if word in short:
+            # The same answer as LIKE on search_text (the bigrams are two characters
+            # each, between spaces), and as cheap to check on a row PostgreSQL reads;
+            # unlike a LIKE on search_text, the trigram index does not take it for one
+            # of its own conditions (it has no trigram to look up, and would only make
+            # the planner expect too few rows).
+            condition &= Q(search_bigrams__contains=word)
+        else:
+            # LIKE, not icontains: search_text is already folded, and the trigram index
+            # serves a plain LIKE on the column (icontains would wrap it in UPPER()).
+            condition &= Q(search_text__contains=word)
+    if short:
         condition &= Q(search_bigrams__bigrams_contain=short)
     return condition
 
@@ -111,6 +118,12 @@ def for_page(qs: QuerySet[Finding]) -> QuerySet[Finding]:
     return (
         qs.select_related(None).select_related("account", "request", "speaker").only(*_PAGE_FIELDS)
     )
+
+
+def page_rows(ids: QuerySet[Finding]) -> QuerySet[Finding]:
+    """The library page's rows for these ids (a sliced query of the page's ids), newest
+    first, with only the columns the page shows."""
+    return for_page(Finding.objects.filter(pk__in=ids)).order_by("-created_at", "-id")
 
 
 def industries() -> list[str]:

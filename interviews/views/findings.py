@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,8 +44,32 @@ COUNT_CAP = 1000
 class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
-        # Unordered and limited, so PostgreSQL stops once it has seen COUNT_CAP + 1 rows.
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        # Unordered and limited, so the database stops once it has seen COUNT_CAP + 1 rows.
+        matches = self.object_list.order_by()
+        if connections[matches.db].vendor != "postgresql":
+            return matches[: COUNT_CAP + 1].count()
+        # On PostgreSQL the matches are planned as a whole (a materialised CTE is read
+        # only as far as the LIMIT asks, but planned without it): a search uses its
+        # index and stops after COUNT_CAP + 1 rows. Under the LIMIT itself the planner
+        # reads the table in order when a word is in a few percent of the findings, and
+        # checks ~30 rows per match (18-49 ms for 月次決算 at 200k, against 4-13 ms).
+        sql, params = matches.values("pk").query.sql_with_params()
+        with connections[matches.db].cursor() as cursor:
+            cursor.execute(
+                f"WITH matches AS MATERIALIZED ({sql}) "  # noqa: S608 - the ORM's own SQL
+                "SELECT COUNT(*) FROM (SELECT 1 FROM matches LIMIT %s) AS capped",
+                [*params, COUNT_CAP + 1],
+            )
+            return cursor.fetchone()[0]
+
+    def _get_page(self, object_list, *args, **kwargs):
+        # The page's ids first, from the findings alone (the search's index, or the
+        # newest-first one), then those rows with what they show: the database joins
+        # 25 rows to their account, request and speaker, not every match before sorting.
+        if isinstance(object_list, QuerySet) and object_list.query.is_sliced:
+            low, high = object_list.query.low_mark, object_list.query.high_mark
+            object_list = library.page_rows(self.object_list.values("pk")[low:high])
+        return super()._get_page(object_list, *args, **kwargs)
 
     @property
     def capped(self) -> bool:
@@ -69,7 +95,7 @@ def library_page(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     user = request.user
     form = FindingFilterForm(request.GET)
-    page = CappedPaginator(library.for_page(library.findings(form.filters())), PAGE_SIZE).get_page(
+    page = CappedPaginator(library.findings(form.filters()), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rows = list(page.object_list)
