@@ -247,3 +247,26 @@ def test_a_search_finding_more_than_the_cap_says_so(client, add_findings, sales,
     assert "More than 4 findings: the newest 4 are shown." in page
     page = client.get(reverse("findings"), {"q": "excel 5"}).content.decode()
     assert "1 finding" in page
+
+
+def test_the_pages_of_a_search_are_newest_first_without_gaps(client, add_findings, sales, clock):
+    import re
+
+    older = add_findings(
+        *[FindingInput(kind=FindingKind.BEFORE, statement=f"価格 {i}") for i in range(20)]
+    )
+    clock.shift(dt.timedelta(hours=1))
+    newer = add_findings(
+        *[FindingInput(kind=FindingKind.BEFORE, statement=f"価格 {i}") for i in range(20, 30)]
+    )
+    add_findings(FindingInput(kind=FindingKind.BEFORE, statement="価値 (not this one)"))
+    expected = [
+        f.pk for f in sorted(older + newer, key=lambda f: (f.created_at, f.pk), reverse=True)
+    ]
+    client.force_login(sales)
+    shown = []
+    for number in (1, 2):
+        page = client.get(reverse("findings"), {"q": "価格", "page": number}).content.decode()
+        assert "30 findings" in page
+        shown += [int(pk) for pk in re.findall(r'id="finding-(\d+)"', page)]
+    assert shown == expected

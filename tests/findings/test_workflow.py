@@ -182,3 +182,12 @@ def test_the_industry_comes_from_the_crm_and_a_file_without_it_keeps_it(manager)
     assert plan.counts["update"] == 1
     sakura.refresh_from_db()
     assert sakura.industry == "Manufacturing" and sakura.name == "Sakura"
+
+
+def test_a_finding_keeps_its_requests_purpose_and_bigrams(add_findings, completed):
+    (finding,) = add_findings(FindingInput(kind=FindingKind.WHY_US, statement="価格が決め手"))
+    finding.refresh_from_db()
+    # The library filters by purpose without joining the requests.
+    assert finding.purpose == completed.purpose
+    # Each two-character piece once, for two-character words (価格 is in it, 手が is not).
+    assert finding.search_bigrams == "が決 め手 価格 格が 決め"
