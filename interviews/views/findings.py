@@ -42,6 +42,13 @@ COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):
+    """The library's findings, counted up to COUNT_CAP + 1; a page is its ids (planned
+    from the count, see `library.page_ids`) and then those rows."""
+
+    def __init__(self, filters: library.FindingFilters, per_page: int) -> None:
+        super().__init__(library.findings(filters), per_page)
+        self.filters = filters
+
     @cached_property
     def count(self) -> int:
         # Unordered and limited, so the database stops once it has seen COUNT_CAP + 1 rows.
@@ -63,12 +70,13 @@ class CappedPaginator(Paginator):
             return cursor.fetchone()[0]
 
     def _get_page(self, object_list, *args, **kwargs):
-        # The page's ids first, from the findings alone (the search's index, or the
-        # newest-first one), then those rows with what they show: the database joins
-        # 25 rows to their account, request and speaker, not every match before sorting.
+        # The page's ids first, from the findings alone, then those rows with what they
+        # show: the database joins 25 rows to their account, request and speaker, not
+        # every match before sorting them.
         if isinstance(object_list, QuerySet) and object_list.query.is_sliced:
             low, high = object_list.query.low_mark, object_list.query.high_mark
-            object_list = library.page_rows(self.object_list.values("pk")[low:high])
+            ids = library.page_ids(self.filters, low, high, many=self.capped)
+            object_list = library.page_rows(ids)
         return super()._get_page(object_list, *args, **kwargs)
 
     @property
@@ -95,9 +103,7 @@ def library_page(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     user = request.user
     form = FindingFilterForm(request.GET)
-    page = CappedPaginator(library.findings(form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(form.filters(), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     # Sales may read every finding but open only the requests and accounts of their own.
     sees_all = permissions.is_marketer(user) or permissions.is_manager(user)

@@ -249,24 +249,39 @@ def test_a_search_finding_more_than_the_cap_says_so(client, add_findings, sales,
     assert "1 finding" in page
 
 
-def test_the_pages_of_a_search_are_newest_first_without_gaps(client, add_findings, sales, clock):
+@pytest.mark.parametrize("q", ["価格", "価格 2", "決め手 価格"])
+def test_the_pages_of_a_search_are_newest_first_without_gaps(
+    client, add_findings, sales, clock, monkeypatch, q
+):
+    """Below the count's cap the matches are sorted; above it the newest are read in
+    order (two plans for one answer)."""
     import re
 
-    older = add_findings(
-        *[FindingInput(kind=FindingKind.BEFORE, statement=f"価格 {i}") for i in range(20)]
-    )
+    from interviews.views import findings as views
+
+    def make(numbers):
+        return add_findings(
+            *[FindingInput(kind=FindingKind.BEFORE, statement=f"決め手は価格 {i}") for i in numbers]
+        )
+
+    older = make(range(20))
     clock.shift(dt.timedelta(hours=1))
-    newer = add_findings(
-        *[FindingInput(kind=FindingKind.BEFORE, statement=f"価格 {i}") for i in range(20, 30)]
-    )
+    newer = make(range(20, 30))
     add_findings(FindingInput(kind=FindingKind.BEFORE, statement="価値 (not this one)"))
-    expected = [
-        f.pk for f in sorted(older + newer, key=lambda f: (f.created_at, f.pk), reverse=True)
-    ]
+    newest_first = sorted(older + newer, key=lambda f: (f.created_at, f.pk), reverse=True)
+    expected = [f.pk for f in newest_first if all(w in f.statement for w in q.split())]
     client.force_login(sales)
-    shown = []
-    for number in (1, 2):
-        page = client.get(reverse("findings"), {"q": "価格", "page": number}).content.decode()
-        assert "30 findings" in page
-        shown += [int(pk) for pk in re.findall(r'id="finding-(\d+)"', page)]
-    assert shown == expected
+
+    def shown(number):
+        page = client.get(reverse("findings"), {"q": q, "page": number}).content.decode()
+        return page, [int(pk) for pk in re.findall(r'id="finding-(\d+)"', page)]
+
+    page, first = shown(1)
+    rest = shown(2)[1] if len(expected) > 25 else []
+    assert first + rest == expected
+    assert f"{len(expected)} findings" in page
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    page, first = shown(1)
+    assert "More than 3 findings" in page
+    assert first == expected[:4]
