@@ -75,6 +75,9 @@ class CappedPaginator(Paginator):
         # every match before sorting them.
         if isinstance(object_list, QuerySet) and object_list.query.is_sliced:
             low, high = object_list.query.low_mark, object_list.query.high_mark
+        else:
+            low = high = 0
+        if high > low:  # an empty page costs no query, as before
             ids = library.page_ids(self.filters, low, high, many=self.capped)
             object_list = library.page_rows(ids)
         return super()._get_page(object_list, *args, **kwargs)
