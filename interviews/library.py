@@ -155,7 +155,7 @@ def page_ids(
     )
 
 
-def page_rows(ids: QuerySet[Finding] | RawSQL) -> QuerySet[Finding]:
+def page_rows(ids: QuerySet[Finding] | RawSQL | list[int]) -> QuerySet[Finding]:
     """The library page's rows for these ids (a sliced query of the page's ids), newest
     first, with only the columns the page shows."""
     return for_page(Finding.objects.filter(pk__in=ids)).order_by("-created_at", "-id")

@@ -280,6 +280,9 @@ def test_the_pages_of_a_search_are_newest_first_without_gaps(
     rest = shown(2)[1] if len(expected) > 25 else []
     assert first + rest == expected
     assert f"{len(expected)} findings" in page
+    # A page past the end shows the last one; a page that is not a number, the first.
+    assert shown(9)[1] == (rest or first)
+    assert shown("x")[1] == first
 
     monkeypatch.setattr(views, "COUNT_CAP", 3)
     page, first = shown(1)
