@@ -54,7 +54,9 @@ class CappedPaginator(Paginator):
         super().__init__(library.findings(filters), per_page)
         self.filters = filters
         number = str(wanted or 1)
-        self._wanted_low = (int(number) - 1) * per_page if number.isdigit() and number != "0" else 0
+        low = (int(number) - 1) * per_page if number.isdigit() and len(number) < 7 else 0
+        # Past the cap there is no page (the paginator shows the last one instead).
+        self._wanted_low = low if 0 <= low <= COUNT_CAP else 0
         self._ids_at: dict[int, list[int]] = {}
 
     @cached_property

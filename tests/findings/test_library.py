@@ -283,6 +283,8 @@ def test_the_pages_of_a_search_are_newest_first_without_gaps(
     # A page past the end shows the last one; a page that is not a number, the first.
     assert shown(9)[1] == (rest or first)
     assert shown("x")[1] == first
+    assert shown("99999999999999999999999")[1] == (rest or first)
+    assert shown("0")[1] == (rest or first)
 
     monkeypatch.setattr(views, "COUNT_CAP", 3)
     page, first = shown(1)
