@@ -557,7 +557,8 @@ class Finding(ChoiceLabels, models.Model):
     """One thing an interview taught us, findable by the people who sell.
 
     Written only through `interviews.workflow.findings`, which keeps `search_text` (the
-    statement, quote and speaker, normalised for matching) in step with the fields.
+    statement, quote and speaker, normalised for matching) and `search_bigrams` (its
+    two-character pieces, for two-character words) in step with the fields.
     """
 
     request = models.ForeignKey(
@@ -572,6 +573,9 @@ class Finding(ChoiceLabels, models.Model):
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="findings"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=FindingKind.choices)
+    # The request's purpose, copied for the same reason: findings belong to completed
+    # interviews, and a request's purpose can be edited only while it waits for its owner.
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     statement = models.TextField(_("finding"))
     quote = models.TextField(_("verbatim quote"), blank=True)
     speaker = models.ForeignKey(
@@ -588,6 +592,7 @@ class Finding(ChoiceLabels, models.Model):
         help_text=_("The customer approved using this in customer-facing material."),
     )
     search_text = models.TextField(_("search text"), editable=False, default="")
+    search_bigrams = models.TextField(_("search bigrams"), editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),
@@ -609,6 +614,7 @@ class Finding(ChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="finding_newest_idx"),
             models.Index(fields=["kind", "-created_at"], name="finding_kind_idx"),
+            models.Index(fields=["purpose", "kind", "-created_at"], name="finding_purpose_idx"),
             models.Index(fields=["account", "-created_at"], name="finding_account_idx"),
             models.Index(fields=["request", "created_at"], name="finding_request_idx"),
         ]

@@ -4,7 +4,9 @@ Both sides of a match go through `normalize`: NFKC folds full-width letters and 
 and half-width katakana into one form (full-width ABC, half-width katakana) and casefold ignores
 case, so what was typed and what was stored meet whatever the keyboard did. Matching is
 by substring, because Japanese has no spaces between words: on PostgreSQL a trigram (GIN,
-pg_trgm) index serves `LIKE '%term%'`; SQLite scans.
+pg_trgm) index serves `LIKE '%term%'` for words of three characters or more, and a
+two-character word (価格, 評価: common in Japanese, and without a trigram) is looked up in
+the finding's bigrams (`bigrams`, GIN-indexed too); SQLite scans.
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ def terms(query: str) -> list[str]:
     """The words of a search, each to be found somewhere in a finding (all of them)."""
     words = dict.fromkeys(normalize(query).split())
     return [w for w in words if w][:MAX_TERMS]
+
+
+def bigrams(text: str) -> str:
+    """Every two-character piece of the words of `text` (already normalised), once each,
+    space-separated: a finding contains a two-character word exactly when the word is
+    one of its bigrams."""
+    pieces = {word[i : i + 2] for word in text.split() for i in range(len(word) - 1)}
+    return " ".join(sorted(pieces))
 
 
 def like_escape(term: str) -> str:

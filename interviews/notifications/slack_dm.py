@@ -20,9 +20,10 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
-from interviews import dates, presenters
+from interviews import dates, library, presenters
 from interviews.links import absolute_url, request_url
 from interviews.models import (
     NON_VERSIONED_EVENT_KINDS,
@@ -45,6 +46,8 @@ ANSWERS = ("owner_will_reach_out", "owner_go_ahead", "defer", "decline")
 ACTION_PREFIX = "answer:"
 # A reminder shows this many requests in full (Slack allows 50 blocks a message).
 REMINDER_REQUESTS = 10
+# A batch of findings shows this many in full; the library's link shows them all.
+FINDINGS_SHOWN = 10
 _TEXT_LIMIT = 2900  # a section's text may hold 3,000 characters
 
 
@@ -310,6 +313,39 @@ def _outcome_blocks(request: InterviewRequest) -> tuple[str, list[dict]]:
     return headline, blocks
 
 
+def _findings_blocks(
+    notification: Notification, request: InterviewRequest
+) -> tuple[str, list[dict]]:
+    """A batch of findings from one interview, grouped by kind as in the email."""
+    found = library.by_ids(list((notification.payload or {}).get("finding_ids") or []))
+    headline = ngettext(
+        "%(count)d new finding from the interview with %(account)s",
+        "%(count)d new findings from the interview with %(account)s",
+        len(found),
+    ) % {"count": len(found), "account": request.account.name}
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": _clip(headline, 150)}}]
+    for group in library.grouped(found[:FINDINGS_SHOWN]):
+        lines = [f"*{escape(group.label)}*"]
+        for finding in group.findings:
+            lines.append(f"• {escape(_clip(finding.statement, 500))}")
+            if finding.quote:
+                said = f" — {finding.speaker.name}" if finding.speaker else ""
+                lines.append(f"> “{escape(_clip(finding.quote, 500))}”{escape(said)}")
+        blocks.append(_section("\n".join(lines)))
+    library_url = absolute_url(reverse("findings") + f"?account={request.account_id}")
+    blocks.append(
+        _context(
+            "<{url}|{label}> · <{request}|{open}>".format(
+                url=library_url,
+                label=escape(_("All findings for this account")),
+                request=request_url(request),
+                open=escape(_("Open the request in Interview Relay")),
+            )
+        )
+    )
+    return headline, blocks
+
+
 def _load_request(request_id: int | None) -> InterviewRequest | None:
     if request_id is None:
         return None
@@ -334,12 +370,16 @@ def render(notification: Notification) -> tuple[str, list[dict]]:
             return _switched_blocks(request)
         if notification.kind == NotificationKind.OUTCOME_SHARED:
             return _outcome_blocks(request)
+        if notification.kind == NotificationKind.FINDINGS_SHARED:
+            return _findings_blocks(notification, request)
         return _ask_blocks(notification, request)
 
 
 def _request_ids(notification: Notification) -> list[int]:
     if notification.kind == NotificationKind.REMINDER:
         return list((notification.payload or {}).get("request_ids") or [])[:REMINDER_REQUESTS]
+    if notification.kind == NotificationKind.FINDINGS_SHARED:
+        return []  # knowledge, not the request's state: nothing to bring up to date
     return [notification.request_id] if notification.request_id else []
 
 

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,10 +42,66 @@ COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):
+    """The library's findings, counted up to COUNT_CAP + 1; a page is its ids (planned
+    from the count, see `library.page_ids`) and then those rows.
+
+    `wanted`: the page asked for. On PostgreSQL, when the count is not capped, the
+    count's query also returns that page's ids (the matches are already read and at
+    most COUNT_CAP: sorting them costs less than finding them again).
+    """
+
+    def __init__(self, filters: library.FindingFilters, per_page: int, wanted: object = None):
+        super().__init__(library.findings(filters), per_page)
+        self.filters = filters
+        number = str(wanted or 1)
+        low = (int(number) - 1) * per_page if number.isdigit() and len(number) < 7 else 0
+        # Past the cap there is no page (the paginator shows the last one instead).
+        self._wanted_low = low if 0 <= low <= COUNT_CAP else 0
+        self._ids_at: dict[int, list[int]] = {}
+
     @cached_property
     def count(self) -> int:
-        # Unordered and limited, so PostgreSQL stops once it has seen COUNT_CAP + 1 rows.
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        # Unordered and limited, so the database stops once it has seen COUNT_CAP + 1 rows.
+        matches = self.object_list.order_by()
+        if connections[matches.db].vendor != "postgresql":
+            return matches[: COUNT_CAP + 1].count()
+        # On PostgreSQL the matches are planned as a whole (a materialised CTE is read
+        # only as far as the LIMIT asks, but planned without it): a search uses its
+        # index and stops after COUNT_CAP + 1 rows. Under the LIMIT itself the planner
+        # reads the table in order when a word is in a few percent of the findings, and
+        # checks ~30 rows per match (18-49 ms for 月次決算 at 200k, against 4-13 ms).
+        # The page's ids are sorted only when there are at most COUNT_CAP (an init plan
+        # runs only if its CASE branch is taken).
+        sql, params = matches.values("pk", "created_at").query.sql_with_params()
+        with connections[matches.db].cursor() as cursor:
+            cursor.execute(
+                f"WITH matches AS MATERIALIZED ({sql}), "  # noqa: S608 - the ORM's own SQL
+                "capped AS (SELECT COUNT(*) AS n FROM (SELECT 1 FROM matches LIMIT %s) AS c) "
+                "SELECT n, CASE WHEN n <= %s THEN ARRAY(SELECT pk FROM matches "
+                "ORDER BY created_at DESC, pk DESC LIMIT %s OFFSET %s) END FROM capped",
+                [*params, COUNT_CAP + 1, COUNT_CAP, self.per_page, self._wanted_low],
+            )
+            count, ids = cursor.fetchone()
+        if ids is not None:
+            self._ids_at[self._wanted_low] = ids
+        return count
+
+    def _get_page(self, object_list, *args, **kwargs):
+        # The page's ids first, from the findings alone, then those rows with what they
+        # show: the database joins 25 rows to their account, request and speaker, not
+        # every match before sorting them.
+        if isinstance(object_list, QuerySet) and object_list.query.is_sliced:
+            low, high = object_list.query.low_mark, object_list.query.high_mark
+        else:
+            low = high = 0
+        if high > low:  # an empty page costs no query, as before
+            ids = self._ids_at.get(low)
+            if ids is not None:
+                ids = ids[: high - low]
+            else:
+                ids = library.page_ids(self.filters, low, high, many=self.capped)
+            object_list = library.page_rows(ids)
+        return super()._get_page(object_list, *args, **kwargs)
 
     @property
     def capped(self) -> bool:
@@ -69,9 +127,8 @@ def library_page(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     user = request.user
     form = FindingFilterForm(request.GET)
-    page = CappedPaginator(library.for_page(library.findings(form.filters())), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    wanted = request.GET.get("page")
+    page = CappedPaginator(form.filters(), PAGE_SIZE, wanted).get_page(wanted)
     rows = list(page.object_list)
     # Sales may read every finding but open only the requests and accounts of their own.
     sees_all = permissions.is_marketer(user) or permissions.is_manager(user)

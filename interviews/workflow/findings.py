@@ -40,6 +40,8 @@ BATCH_MAX = 30
 # Findings belong to interviews that took place.
 FINDING_STATUSES = (Status.COMPLETED,)
 EDITABLE = ("kind", "statement", "quote", "speaker_id", "quotable")
+# Derived from the fields above: kept in step, never shown as a change.
+SEARCH_FIELDS = ("search_text", "search_bigrams")
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,17 @@ def _cleaned(item: FindingInput, request: InterviewRequest, prefix: str = "") ->
             _("Say who said this: choose one of the people interviewed."),
             field=prefix + "speaker",
         )
+    search_text = text_search.normalize(
+        " ".join(filter(None, (statement, quote, speaker.name if speaker else "")))
+    )
     return {
         "kind": item.kind,
         "statement": statement,
         "quote": quote,
         "speaker": speaker,
         "quotable": bool(item.quotable),
-        "search_text": text_search.normalize(
-            " ".join(filter(None, (statement, quote, speaker.name if speaker else "")))
-        ),
+        "search_text": search_text,
+        "search_bigrams": text_search.bigrams(search_text),
     }
 
 
@@ -141,6 +145,7 @@ def findings_add(
         Finding(
             request=request,
             account_id=request.account_id,
+            purpose=request.purpose,
             created_by=by,
             created_at=now,
             updated_at=now,
@@ -230,7 +235,7 @@ def finding_edit(
     before: dict[str, Any] = {}
     for name, value in fields.items():
         old = getattr(finding, name)
-        if name != "search_text" and old != value:
+        if name not in SEARCH_FIELDS and old != value:
             before[name] = old.name if name == "speaker" and old is not None else old
         setattr(finding, name, value)
     if not before:

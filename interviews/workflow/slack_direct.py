@@ -23,7 +23,8 @@ from interviews.models import (
 )
 
 # What reaches an owner in Slack: the asks (with the four answers as buttons), reminders,
-# the courtesy notice when marketing goes direct, and the outcome.
+# the courtesy notice when marketing goes direct, the outcome, and each batch of findings
+# (to the owner and the owner's manager, each as they chose).
 DIRECT_MESSAGE_KINDS = frozenset(
     {
         NotificationKind.NEW_REQUEST,
@@ -32,6 +33,7 @@ DIRECT_MESSAGE_KINDS = frozenset(
         NotificationKind.REMINDER,
         NotificationKind.SWITCHED_OWNER,
         NotificationKind.OUTCOME_SHARED,
+        NotificationKind.FINDINGS_SHARED,
     }
 )
 

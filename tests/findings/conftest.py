@@ -8,6 +8,7 @@ from interviews import workflow
 from interviews.models import InterviewRequest
 from interviews.workflow import FindingInput
 from tests.conftest import TOKYO
+from tests.slack_app.conftest import slack  # noqa: F401 - the Slack app installed, its API faked
 
 
 @pytest.fixture

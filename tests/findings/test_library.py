@@ -81,6 +81,81 @@ def test_postgres_has_the_trigram_index_and_uses_it(three):
     assert statements("監査ログ") == ["決め手は監査ログの使いやすさでした。"]
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        # Two-character words (no trigram on PostgreSQL: the bigrams serve them), inside a
+        # phrase, in the quote, in English and full-width.
+        ("ログ", ["決め手は監査ログの使いやすさでした。"]),
+        ("三日", ["決め手は監査ログの使いやすさでした。"]),
+        ("ｅｒ", ["They compared us with the spreadsheet vendor's ERP module."]),
+        ("us", ["They compared us with the spreadsheet vendor's ERP module."]),
+        # Every word must match: long and short, Japanese and English together.
+        ("監査ログ 三日", ["決め手は監査ログの使いやすさでした。"]),
+        ("erp 三日", []),
+        ("ログ 三日 決め手", ["決め手は監査ログの使いやすさでした。"]),
+        ("ログ price", []),
+        # Two characters across a space are not a word of the finding.
+        ("sw", []),
+    ],
+)
+def test_two_character_words_are_found_inside_phrases(three, q, expected):
+    assert statements(q) == expected
+
+
+def test_japanese_and_english_words_in_one_finding(add_findings):
+    add_findings(
+        FindingInput(
+            kind=FindingKind.WHY_US, statement="Salesforce連携の評価が高く、50%早く締まった"
+        ),
+        FindingInput(kind=FindingKind.WHY_US, statement="価格の評価は普通でした"),
+    )
+    assert statements("salesforce 評価") == ["Salesforce連携の評価が高く、50%早く締まった"]
+    assert statements("SALESFORCE 連携 評価") == ["Salesforce連携の評価が高く、50%早く締まった"]
+    assert sorted(statements("評価")) == [
+        "Salesforce連携の評価が高く、50%早く締まった",
+        "価格の評価は普通でした",
+    ]
+    assert statements("価格 salesforce") == []
+    # Wildcards stay text, in short words too.
+    assert statements("0%") == ["Salesforce連携の評価が高く、50%早く締まった"]
+    assert statements("%早") == ["Salesforce連携の評価が高く、50%早く締まった"]
+    assert statements("_早") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_finds_two_character_words_through_the_bigram_index(three):
+    from django.db import connection
+
+    query = library.findings(library.FindingFilters(q="監査ログ 三日")).order_by()
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "finding_search_bigram_idx" in plan
+    assert statements("監査ログ 三日") == ["決め手は監査ログの使いやすさでした。"]
+
+
+def test_the_industry_filter_lists_each_industry_once_in_order(client, three, sales):
+    from accounts.models import Account
+
+    for industry in ["Retail", "製造業", "", "Retail", "Logistics", "SaaS"]:
+        AccountFactory(industry=industry)
+    expected = list(
+        Account.objects.exclude(industry="")
+        .order_by("industry")
+        .values_list("industry", flat=True)
+        .distinct()
+    )
+    assert library.industries() == expected
+    assert set(expected) == {"Retail", "製造業", "Logistics", "SaaS", "Manufacturing"}
+    client.force_login(sales)
+    page = client.get(reverse("findings")).content.decode()
+    assert '<option value="製造業">製造業</option>' in page
+
+
 def test_filters(three, account, clock):
     other = AccountFactory(industry="Retail")
     assert len(statements(kind=FindingKind.WHY_US)) == 1
@@ -172,3 +247,46 @@ def test_a_search_finding_more_than_the_cap_says_so(client, add_findings, sales,
     assert "More than 4 findings: the newest 4 are shown." in page
     page = client.get(reverse("findings"), {"q": "excel 5"}).content.decode()
     assert "1 finding" in page
+
+
+@pytest.mark.parametrize("q", ["価格", "価格 2", "決め手 価格"])
+def test_the_pages_of_a_search_are_newest_first_without_gaps(
+    client, add_findings, sales, clock, monkeypatch, q
+):
+    """Below the count's cap the matches are sorted; above it the newest are read in
+    order (two plans for one answer)."""
+    import re
+
+    from interviews.views import findings as views
+
+    def make(numbers):
+        return add_findings(
+            *[FindingInput(kind=FindingKind.BEFORE, statement=f"決め手は価格 {i}") for i in numbers]
+        )
+
+    older = make(range(20))
+    clock.shift(dt.timedelta(hours=1))
+    newer = make(range(20, 30))
+    add_findings(FindingInput(kind=FindingKind.BEFORE, statement="価値 (not this one)"))
+    newest_first = sorted(older + newer, key=lambda f: (f.created_at, f.pk), reverse=True)
+    expected = [f.pk for f in newest_first if all(w in f.statement for w in q.split())]
+    client.force_login(sales)
+
+    def shown(number):
+        page = client.get(reverse("findings"), {"q": q, "page": number}).content.decode()
+        return page, [int(pk) for pk in re.findall(r'id="finding-(\d+)"', page)]
+
+    page, first = shown(1)
+    rest = shown(2)[1] if len(expected) > 25 else []
+    assert first + rest == expected
+    assert f"{len(expected)} findings" in page
+    # A page past the end shows the last one; a page that is not a number, the first.
+    assert shown(9)[1] == (rest or first)
+    assert shown("x")[1] == first
+    assert shown("99999999999999999999999")[1] == (rest or first)
+    assert shown("0")[1] == (rest or first)
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    page, first = shown(1)
+    assert "More than 3 findings" in page
+    assert first == expected[:4]

@@ -119,3 +119,75 @@ def test_the_digest_shows_three_newest_per_kind(add_findings, completed, clock):
         ("before", ["Excel."]),
     ]
     assert library.learned_between(dt.date(2026, 12, 7), dt.date(2026, 12, 13)).count == 0
+
+
+# --- Slack direct messages, where the app is installed ------------------------------------
+
+
+def test_findings_reach_the_owner_by_slack_as_each_chose_once_per_batch(
+    slack, add_findings, team, candidate, clock, sales, manager
+):
+    """Sato (owner, Slack only) gets a direct message and no email; Mori (manager,
+    Slack and email, in Japanese) gets both; nothing twice, a resubmitted form adds nothing."""
+    import json
+
+    from accounts.models import NotifyVia
+    from interviews.models import Channel, Notification, NotificationKind
+
+    sales.notify_via = NotifyVia.SLACK
+    sales.save()
+    mail.outbox.clear()
+    quote = FindingInput(
+        kind=FindingKind.DESCRIBE_US,
+        statement="They call us their ledger.",
+        quote="It is our ledger now.",
+        speaker_id=candidate.pk,
+        quotable=True,
+    )
+    add_findings(*BATCH, quote, batch_key="k1")
+    add_findings(*BATCH, quote, batch_key="k1")  # the same form again
+    jobs.process_deadlines()
+    jobs.process_deadlines()  # a second run sends nothing again
+
+    assert [m.to for m in findings_mail()] == [["manager@example.com"]]
+    posted = [
+        m for m in slack.of("chat.postMessage") if "Acme KK" in m["text"] and "4" in m["text"]
+    ]
+    messages = {m["channel"]: m for m in posted}
+    assert sorted(m["channel"] for m in posted) == ["U0MANAGER", "U0SALES"]
+    owner = messages["U0SALES"]
+    assert owner["text"] == "4 new findings from the interview with Acme KK"
+    text = json.dumps(owner["blocks"], ensure_ascii=False)
+    for part in (
+        "Why they chose us",
+        "The audit trail won it.",
+        "Price worried the CFO.",
+        "It is our ledger now.",
+        "Tanaka Hanako",
+        "/findings/?account=",
+    ):
+        assert part in text
+    # Groups in the kinds' order, as in the email.
+    assert text.index("Why they chose us") < text.index("Objection or risk")
+    japanese = messages["U0MANAGER"]
+    assert "Acme KK" in japanese["text"] and "件" in japanese["text"]
+    assert "Why they chose us" not in json.dumps(japanese["blocks"], ensure_ascii=False)
+    shared = Notification.objects.filter(
+        channel=Channel.SLACK_DM, kind=NotificationKind.FINDINGS_SHARED
+    )
+    assert shared.count() == 2
+
+
+def test_findings_stay_email_only_for_who_chose_email(
+    slack, add_findings, team, clock, sales, manager
+):
+    from accounts.models import NotifyVia
+
+    for person in (sales, manager):
+        person.notify_via = NotifyVia.EMAIL
+        person.save()
+    mail.outbox.clear()
+    add_findings(*BATCH)
+    jobs.process_deadlines()
+    assert sorted(m.to[0] for m in findings_mail()) == ["manager@example.com", "sales@example.com"]
+    assert not [m for m in slack.of("chat.postMessage") if "finding" in m["text"]]
