@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account
 from interviews import library
 from interviews.forms.common import date_input
+from interviews.forms.widgets import PlainSelect
 from interviews.models import Candidate, Finding, FindingKind, InterviewRequest, Purpose
 from interviews.workflow import FindingInput
 from interviews.workflow.findings import QUOTE_MAX_LENGTH, STATEMENT_MAX_LENGTH
@@ -34,18 +35,27 @@ class FindingFilterForm(forms.Form):
             }
         ),
     )
+    # Selects drawn in Python: the library is searched as you type, and Django's template
+    # per option was a third of the page's rendering.
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *FindingKind.choices]
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Any kind")), *FindingKind.choices],
+        widget=PlainSelect,
     )
-    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False, widget=PlainSelect)
     purpose = forms.ChoiceField(
-        label=_("Purpose"), required=False, choices=[("", _("Any purpose")), *Purpose.choices]
+        label=_("Purpose"),
+        required=False,
+        choices=[("", _("Any purpose")), *Purpose.choices],
+        widget=PlainSelect,
     )
     account = forms.ModelChoiceField(
         label=_("Account"),
         required=False,
         queryset=Account.objects.none(),
         empty_label=_("Any account"),
+        widget=PlainSelect,
     )
     date_from = forms.DateField(label=_("Added from"), required=False, widget=date_input())
     date_to = forms.DateField(label=_("Added until"), required=False, widget=date_input())

@@ -290,3 +290,25 @@ def test_the_pages_of_a_search_are_newest_first_without_gaps(
     page, first = shown(1)
     assert "More than 3 findings" in page
     assert first == expected[:4]
+
+
+def test_the_filters_show_what_was_chosen(client, three, sales, account):
+    """The chosen kind, industry, purpose and account stay selected on the page of results
+    (and in the language of the reader)."""
+    sales.language = "ja"
+    sales.save()
+    client.force_login(sales)
+    page = client.get(
+        reverse("findings"),
+        {
+            "kind": FindingKind.WHY_US,
+            "industry": "Manufacturing",
+            "purpose": Purpose.CASE_STUDY,
+            "account": account.pk,
+        },
+    ).content.decode()
+    assert f'<option value="{FindingKind.WHY_US}" selected>' in page
+    assert '<option value="Manufacturing" selected>Manufacturing</option>' in page
+    assert f'<option value="{Purpose.CASE_STUDY}" selected>導入事例</option>' in page
+    assert f'<option value="{account.pk}" selected>{account.name}</option>' in page
+    assert page.count(" selected>") == 4
