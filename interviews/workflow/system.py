@@ -285,12 +285,14 @@ def _reminder_plan(
     unique key)."""
     following: dict[int, dt.datetime | None] = {}
     by_owner: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    times: dict[tuple[dt.datetime, dt.datetime], dt.datetime | None] = {}
+    # `calendar.next_reminder_after` for each row, the calendar consulted once per deadline.
+    candidates: dict[dt.datetime, list[dt.datetime]] = {}
     for row in rows:
-        window = (row["window_started_at"], row["response_due_at"])
-        if window not in times:
-            times[window] = calendar.next_reminder_after(*window, now)
-        following[row["id"]] = times[window]
+        deadline = row["response_due_at"]
+        if deadline not in candidates:
+            candidates[deadline] = calendar.reminder_candidates(deadline)
+        start = max(row["window_started_at"], now)
+        following[row["id"]] = next((t for t in candidates[deadline] if t > start), None)
         by_owner[row["owner_id"]].append(row)
     emails = []
     for owner_id, owner_rows in by_owner.items():
