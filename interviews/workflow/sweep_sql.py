@@ -130,7 +130,7 @@ events AS (
         (id, request_id, actor_id, kind, from_status, to_status, version, details,
          created_at)
     SELECT event_id, id, NULL, %(event_kind)s, was, %(to)s, version,
-           jsonb_build_object('was', was, 'deadline', response_due_at), %(now)s
+           jsonb_build_object('was', was, 'deadline', {deadline}), %(now)s
     FROM switched
 ),
 changed AS (SELECT * FROM switched),
@@ -211,7 +211,7 @@ events AS (
     INSERT INTO {events}
         (request_id, actor_id, kind, from_status, to_status, version, details, created_at)
     SELECT id, NULL, %(event_kind)s, status, status, version,
-           jsonb_build_object('reminder', reminders_sent, 'deadline', response_due_at),
+           jsonb_build_object('reminder', reminders_sent, 'deadline', {deadline}),
            %(now)s
     FROM reminded
 ),
@@ -231,6 +231,17 @@ SELECT id FROM outbox
 """
 
 
+def _iso(column: str) -> str:
+    """A UTC timestamp as JSON text exactly as Python's `isoformat()` writes the ORM path's
+    event details (PostgreSQL's own JSON rendering trims trailing zeros of the fraction)."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+        f"mod(date_part('microseconds', {utc})::int, 1000000) <> 0 "
+        f"THEN to_char({utc}, '.US') ELSE '' END || '+00:00'"
+    )
+
+
 def _tables() -> dict[str, str]:
     return {
         "requests": InterviewRequest._meta.db_table,
@@ -248,7 +259,7 @@ def _statement(template: str, **parts: str) -> str:
         "refreshes": _REFRESHES.format(**tables),
         "team_posts": _TEAM_POSTS.format(**tables),
     }
-    return template.format(**tables, **fragments, **parts)
+    return template.format(**tables, **fragments, deadline=_iso("response_due_at"), **parts)
 
 
 def _outbox_params(now: dt.datetime) -> dict[str, Any]:
