@@ -10,10 +10,11 @@ Slack messages already posted), and returns the outbox ids for the after-commit 
 - The switch claims its rows in the statement itself (FOR UPDATE SKIP LOCKED): the claim
   is the ORM's own query for the shared rule (`overdue_q`), so the per-request path and
   this one cannot drift apart.
-- The wake-ups and the reminders need the business calendar for each row (a new window,
-  the next reminder time), which lives in Python: their rows are claimed first (the same
-  ORM query, SKIP LOCKED), the calendar computed once per distinct value, and the
-  statement writes the batch from arrays.
+- The wake-ups and the reminders need the business calendar (a new window, the next
+  reminder time), which lives in Python: their rows are claimed first (the same ORM query,
+  SKIP LOCKED, reading only the ids and the one column the calendar depends on), the
+  calendar consulted once per distinct value, and the statement writes the batch from the
+  ids and those few values.
 
 PostgreSQL only (data-modifying WITH); `system` keeps the ORM form of each batch for other
 databases, writing the same rows (the tests run both and compare).
@@ -27,7 +28,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from psycopg.types.json import Jsonb
 
 from accounts.models import NotifyVia, User
 from interviews.lifecycle import CLEARED_DEADLINES
@@ -197,29 +197,49 @@ SELECT id FROM outbox
 """
 
 _REMIND = """
-WITH due AS (
-    SELECT * FROM unnest(%(ids)s::bigint[], %(following)s::timestamptz[])
-        AS due(id, next_reminder_at)
+WITH candidates AS (
+    SELECT * FROM unnest(%(deadlines)s::timestamptz[], %(times)s::timestamptz[])
+        AS c(deadline, at)
+),
+-- The claimed rows as they were, each with its next reminder time
+-- (`calendar.next_reminder_after`: the first of its deadline's times after both the
+-- window's start and now).
+due AS (
+    SELECT was.id, was.status, was.version, was.owner_id, was.reminders_sent,
+           was.response_due_at, was.next_reminder_at,
+           (SELECT min(c.at) FROM candidates c
+            WHERE c.deadline = was.response_due_at AND c.at > was.window_started_at
+                  AND c.at > %(now)s) AS following
+    FROM {requests} AS was
+    WHERE was.id = ANY(%(ids)s::bigint[])
 ),
 reminded AS (
     UPDATE {requests} AS r
-    SET next_reminder_at = due.next_reminder_at, reminders_sent = r.reminders_sent + 1
+    SET next_reminder_at = due.following, reminders_sent = r.reminders_sent + 1
     FROM due WHERE r.id = due.id
-    RETURNING r.id, r.status, r.version, r.reminders_sent, r.response_due_at
 ),
 events AS (
     INSERT INTO {events}
         (request_id, actor_id, kind, from_status, to_status, version, details, created_at)
     SELECT id, NULL, %(event_kind)s, status, status, version,
-           jsonb_build_object('reminder', reminders_sent, 'deadline', {deadline}),
+           jsonb_build_object('reminder', reminders_sent + 1, 'deadline', {deadline}),
            %(now)s
-    FROM reminded
+    FROM due
 ),
+-- One email per owner listing their requests of the batch, soonest deadline first (then
+-- in the claim's order), keyed by what it reminds of: `system._reminder_plan`, in SQL.
 mail AS (
-    SELECT * FROM unnest(%(owners)s::bigint[], %(single)s::bigint[], %(payloads)s::jsonb[],
-                         %(keys)s::text[])
-        AS m(recipient_id, request_id, payload, unique_key)
-    CROSS JOIN LATERAL (SELECT %(reminder)s::varchar AS kind, NULL::bigint AS event_id) AS k
+    SELECT owner_id AS recipient_id, %(reminder)s::varchar AS kind,
+           CASE WHEN count(*) = 1 THEN min(id) END AS request_id, NULL::bigint AS event_id,
+           jsonb_build_object(
+               'request_ids', jsonb_agg(id ORDER BY response_due_at, next_reminder_at, id),
+               'cc_manager', %(cc)s AND bool_or(following IS NULL)) AS payload,
+           'reminder:' || owner_id || ':' || left(encode(sha256(convert_to(
+               string_agg(id || '.' || version || '.' || reminders_sent, ','
+                          ORDER BY response_due_at, next_reminder_at, id),
+               'UTF8')), 'hex'), 32) AS unique_key
+    FROM due
+    GROUP BY owner_id
 ),
 slack AS (
     SELECT NULL::bigint AS recipient_id, NULL::varchar AS kind, NULL::varchar AS channel,
@@ -342,22 +362,18 @@ def wake_batch(
 
 
 def remind_batch(
-    following: dict[int, dt.datetime | None],
-    emails: Sequence[tuple[int, int | None, dict[str, Any], str]],
-    *,
-    now: dt.datetime,
+    ids: Sequence[int], candidates: dict[dt.datetime, list[dt.datetime]], *, now: dt.datetime
 ) -> list[int]:
-    """Advance the claimed (locked) requests' reminder stage (`following`: id → next
-    reminder time), record each reminder, and queue `emails` (owner id, request id or None,
-    payload, unique key). Returns the outbox ids."""
+    """Remind of the claimed (locked) requests `ids`: advance each one's reminder stage,
+    record it, and queue one email per owner. `candidates` holds the reminder times of each
+    of their deadlines (`calendar.reminder_candidates`). Returns the outbox ids."""
+    pairs = [(deadline, at) for deadline, times in candidates.items() for at in times]
     params = {
         **_outbox_params(now),
-        "ids": list(following),
-        "following": list(following.values()),
-        "owners": [owner for owner, _, _, _ in emails],
-        "single": [request for _, request, _, _ in emails],
-        "payloads": [Jsonb(payload) for _, _, payload, _ in emails],
-        "keys": [key for _, _, _, key in emails],
+        "ids": list(ids),
+        "deadlines": [deadline for deadline, _ in pairs],
+        "times": [at for _, at in pairs],
+        "cc": bool(settings.REMINDER_CC_MANAGER),
         "event_kind": EventKind.REMINDER_SENT,
         "reminder": NotificationKind.REMINDER,
     }

@@ -205,16 +205,25 @@ def wake_batch(
 ) -> list[int]:
     """Deferrals whose date came: back to the owner with a fresh window."""
     now = _now(now)
-    rows = _claim(wake_due_q(now), "wake_at", limit=limit or settings.JOB_BATCH_SIZE, ids=ids)
+    limit = limit or settings.JOB_BATCH_SIZE
+    if _set_based():
+        # Only what the calendar needs comes to Python: the statement reads the rest.
+        rows = list(
+            _claim_query(wake_due_q(now), "wake_at", limit=limit, ids=ids).values(
+                "id", "response_window_days"
+            )
+        )
+        if not rows:
+            return []
+        window_of, windows = _windows(rows, now)
+        woken = [row["id"] for row in rows]
+        send_after_commit(sweep_sql.wake_batch(woken, window_of, windows, now=now))
+        return woken
+    rows = _claim(wake_due_q(now), "wake_at", limit=limit, ids=ids)
     if not rows:
         return []
     window_of, windows = _windows(rows, now)
-    if _set_based():
-        send_after_commit(
-            sweep_sql.wake_batch([row["id"] for row in rows], window_of, windows, now=now)
-        )
-    else:
-        _wake_with_orm(rows, [windows[i] for i in window_of], now)
+    _wake_with_orm(rows, [windows[i] for i in window_of], now)
     return [row["id"] for row in rows]
 
 
@@ -319,16 +328,29 @@ def send_reminders_batch(
     however often or wherever the job runs.
     """
     now = _now(now)
-    rows = _claim(
-        reminder_due_q(now), "next_reminder_at", limit=limit or settings.JOB_BATCH_SIZE, ids=ids
-    )
+    limit = limit or settings.JOB_BATCH_SIZE
+    if _set_based():
+        # Only what the calendar needs comes to Python (the deadlines, a handful per
+        # batch); the statement plans the rest as `_reminder_plan` does.
+        claimed = list(
+            _claim_query(reminder_due_q(now), "next_reminder_at", limit=limit, ids=ids).values_list(
+                "id", "response_due_at"
+            )
+        )
+        if not claimed:
+            return []
+        candidates = {
+            deadline: calendar.reminder_candidates(deadline)
+            for deadline in {deadline for _, deadline in claimed}
+        }
+        reminded = [request_id for request_id, _ in claimed]
+        send_after_commit(sweep_sql.remind_batch(reminded, candidates, now=now))
+        return reminded
+    rows = _claim(reminder_due_q(now), "next_reminder_at", limit=limit, ids=ids)
     if not rows:
         return []
     following, emails = _reminder_plan(rows, now)
-    if _set_based():
-        send_after_commit(sweep_sql.remind_batch(following, emails, now=now))
-    else:
-        _remind_with_orm(rows, following, emails, now)
+    _remind_with_orm(rows, following, emails, now)
     return [row["id"] for row in rows]
 
 
