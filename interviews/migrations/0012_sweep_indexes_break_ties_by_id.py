@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_account_industry"),
-        ("interviews", "0010_request_list_order_index"),
+        ("interviews", "0011_findings_search_bigrams_and_purpose"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
