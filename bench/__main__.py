@@ -19,7 +19,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-SECTIONS = ("pages", "dashboard", "sweep", "outbox", "web", "imports", "findings", "e2e")
+SECTIONS = (
+    "pages",
+    "dashboard",
+    "sweep",
+    "wake",
+    "reminders",
+    "outbox",
+    "web",
+    "imports",
+    "findings",
+    "e2e",
+)
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/interview_relay_bench"
 
 
@@ -123,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     from bench import dashboard as dashboard_bench
-    from bench import e2e, pages, sweep, web
+    from bench import e2e, other_sweeps, pages, sweep, web
     from bench import findings as findings_bench
     from bench import imports as imports_bench
     from bench import outbox as outbox_bench
@@ -148,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     if "sweep" in wanted:
         print(f"Sweeping {args.sweep:,} overdue requests…", flush=True)
         report.sweep(sweep.run(args.sweep))
+    for kind in ("wake", "reminders"):
+        if kind in wanted:
+            print(f"Sweeping {args.sweep:,} requests due for {kind}…", flush=True)
+            report.other_sweep(kind, other_sweeps.run(kind, args.sweep))
     if "outbox" in wanted:
         print(f"Sending {args.emails:,} emails…", flush=True)
         report.outbox(outbox_bench.run(args.emails))

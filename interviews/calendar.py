@@ -135,13 +135,19 @@ def reminder_times(window_start: dt.datetime, deadline: dt.datetime) -> list[dt.
     days before the deadline day; times that fall before the window opened are dropped
     (a short window gets fewer reminders rather than one at filing).
     """
+    return [when for when in reminder_candidates(deadline) if when > window_start]
+
+
+def reminder_candidates(deadline: dt.datetime) -> list[dt.datetime]:
+    """The reminder times of any window ending at `deadline`, earliest first (those of a
+    given window are the ones after it opened): the sweep computes them once per deadline."""
     deadline_day = timezone.localtime(deadline, business_tz()).date()
-    times = []
+    times = set()
     for days_before in settings.REMINDER_BUSINESS_DAYS_BEFORE:
         when = start_of_business(subtract_business_days(deadline_day, days_before))
-        if window_start < when < deadline:
-            times.append(when)
-    return sorted(set(times))
+        if when < deadline:
+            times.add(when)
+    return sorted(times)
 
 
 def next_reminder_after(

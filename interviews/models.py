@@ -232,19 +232,24 @@ class InterviewRequest(ChoiceLabels, models.Model):
             ),
         ]
         indexes = [
-            # The minute job reads only the due rows of each kind.
+            # The minute job reads only the due rows of each kind, a batch at a time in
+            # the order of these (the id breaks the ties: deadlines, reminders and
+            # wake-ups fall on the same hour, and without it each batch sorted every due
+            # row to take its first few hundred).
             models.Index(
-                fields=["response_due_at"],
+                fields=["response_due_at", "id"],
                 condition=Q(status__in=WAITING_ON_OWNER_STATUSES),
                 name="req_due_waiting_idx",
             ),
             models.Index(
-                fields=["next_reminder_at"],
+                fields=["next_reminder_at", "id"],
                 condition=Q(next_reminder_at__isnull=False),
                 name="req_reminder_due_idx",
             ),
             models.Index(
-                fields=["wake_at"], condition=Q(status=Status.DEFERRED), name="req_wake_due_idx"
+                fields=["wake_at", "id"],
+                condition=Q(status=Status.DEFERRED),
+                name="req_wake_due_idx",
             ),
             models.Index(fields=["status", "-created_at"], name="req_status_created_idx"),
             # The dashboard's period, funnel and trend figures.

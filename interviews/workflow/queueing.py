@@ -48,7 +48,11 @@ def enqueue(ids: Sequence[int]) -> None:
         try:
             # Looked up by name in the app's registry (which runs it in-process when there
             # is no broker): the task module is an entry point above this one.
-            current_app.tasks[SEND_TASK].delay(chunk)
+            # A short argsrepr: Celery's own (a safe repr of up to 200 ids, for monitoring)
+            # was a third of the enqueue's time, and a tenth of a 10,000-request sweep's.
+            current_app.tasks[SEND_TASK].apply_async(
+                (chunk,), argsrepr=f"[{len(chunk)} notification ids]"
+            )
         except Exception as error:  # the broker is down or refused: they wait in the outbox
             # One line per change while Redis is down, not a traceback each time.
             log.warning(

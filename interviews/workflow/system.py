@@ -26,7 +26,7 @@ from interviews.models import (
     RequestEvent,
     Status,
 )
-from interviews.workflow import slack_direct, switch_sql, team_channels
+from interviews.workflow import slack_direct, sweep_sql, team_channels
 from interviews.workflow.base import (
     _notification,
     _now,
@@ -90,6 +90,11 @@ def _bulk_events(
     )
 
 
+def _set_based() -> bool:
+    """Whether the sweeps write each batch in one statement (`sweep_sql`): PostgreSQL."""
+    return connection.vendor == "postgresql"
+
+
 @transaction.atomic
 def switch_overdue_batch(
     *, now: dt.datetime | None = None, limit: int | None = None, ids: Sequence[int] | None = None
@@ -100,10 +105,7 @@ def switch_overdue_batch(
     """
     now = _now(now)
     limit = limit or settings.JOB_BATCH_SIZE
-    # With Slack direct messages on, each email may get a Slack twin or give way to one
-    # (`slack_direct.with_direct_messages`, per person): not in the statement yet, so those
-    # installations take the ORM path.
-    if connection.vendor == "postgresql" and not settings.SLACK_BOT_TOKEN:
+    if _set_based():
         return _switch_in_one_statement(now=now, limit=limit, ids=ids)
     return switch_with_orm(now=now, limit=limit, ids=ids)
 
@@ -173,22 +175,28 @@ def _switch_in_one_statement(
     claim = _claim_query(overdue_q(now), "response_due_at", limit=limit, ids=ids).values(
         "id", "status", "owner_id", "requested_by_id", "response_due_at"
     )
-    switched, email_ids = switch_sql.switch_batch(*claim.query.sql_with_params(), now=now)
-    if not switched:
-        return []
-    # Team channels are rare (a manager with a Slack webhook), and so are owners on Slack:
-    # their rows are written the ordinary way.
-    slack = Notification.objects.bulk_create(
-        team_channels.notifications_for(
-            kind=NotificationKind.SWITCHED_MARKETER, requests=switched, now=now
-        )
-        + slack_direct.refresh_rows(
-            [(request_id, version, owner_id) for request_id, version, _, owner_id, _ in switched],
-            now=now,
-        )
-    )
-    send_after_commit(email_ids + [n.pk for n in slack])
+    # The emails, their Slack twins, the team channels' posts and the Slack refreshes,
+    # all written by the statement.
+    switched, outbox_ids = sweep_sql.switch_batch(*claim.query.sql_with_params(), now=now)
+    send_after_commit(outbox_ids)
     return [row[0] for row in switched]
+
+
+def _windows(
+    rows: Sequence[dict[str, Any]], now: dt.datetime
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """The new window of each row waking at `now`, computed once per window length:
+    (each row's index into the windows, the windows)."""
+    index: dict[int, int] = {}
+    windows: list[dict[str, Any]] = []
+    window_of = []
+    for row in rows:
+        days = row["response_window_days"]
+        if days not in index:
+            index[days] = len(windows)
+            windows.append(window_fields(now, days))
+        window_of.append(index[days])
+    return window_of, windows
 
 
 @transaction.atomic
@@ -197,16 +205,37 @@ def wake_batch(
 ) -> list[int]:
     """Deferrals whose date came: back to the owner with a fresh window."""
     now = _now(now)
-    rows = _claim(wake_due_q(now), "wake_at", limit=limit or settings.JOB_BATCH_SIZE, ids=ids)
+    limit = limit or settings.JOB_BATCH_SIZE
+    if _set_based():
+        # Only what the calendar needs comes to Python: the statement reads the rest.
+        rows = list(
+            _claim_query(wake_due_q(now), "wake_at", limit=limit, ids=ids).values(
+                "id", "response_window_days"
+            )
+        )
+        if not rows:
+            return []
+        window_of, windows = _windows(rows, now)
+        woken = [row["id"] for row in rows]
+        send_after_commit(sweep_sql.wake_batch(woken, window_of, windows, now=now))
+        return woken
+    rows = _claim(wake_due_q(now), "wake_at", limit=limit, ids=ids)
     if not rows:
         return []
-    windows = {row["id"]: window_fields(now, row["response_window_days"]) for row in rows}
+    window_of, windows = _windows(rows, now)
+    _wake_with_orm(rows, [windows[i] for i in window_of], now)
+    return [row["id"] for row in rows]
+
+
+def _wake_with_orm(
+    rows: Sequence[dict[str, Any]], windows: Sequence[dict[str, Any]], now: dt.datetime
+) -> None:
     objs = []
-    for row in rows:
+    for row, window in zip(rows, windows, strict=True):
         obj = InterviewRequest(
             pk=row["id"], status=Status.AWAITING_OWNER, version=row["version"] + 1
         )
-        for name, value in windows[row["id"]].items():
+        for name, value in window.items():
             setattr(obj, name, value)
         obj.deferred_until = None
         obj.wake_at = None
@@ -223,10 +252,11 @@ def wake_batch(
             "wake_at",
             "updated_at",
             "status_changed_at",
-            *windows[rows[0]["id"]].keys(),
+            *windows[0].keys(),
         ],
         batch_size=len(objs),
     )
+    deadline = {row["id"]: w["response_due_at"] for row, w in zip(rows, windows, strict=True)}
     events = _bulk_events(
         rows,
         kind=EventKind.WOKE,
@@ -234,7 +264,7 @@ def wake_batch(
         now=now,
         details=lambda row: {
             "deferred_until": row["deferred_until"].isoformat() if row["deferred_until"] else None,
-            "response_due_at": windows[row["id"]]["response_due_at"].isoformat(),
+            "response_due_at": deadline[row["id"]].isoformat(),
         },
     )
     _queue(
@@ -254,7 +284,38 @@ def wake_batch(
         )
         for row, event in zip(rows, events, strict=True)
     )
-    return [row["id"] for row in rows]
+
+
+def _reminder_plan(
+    rows: Sequence[dict[str, Any]], now: dt.datetime
+) -> tuple[dict[int, dt.datetime | None], list[tuple[int, int | None, dict[str, Any], str]]]:
+    """Each row's next reminder time, and the emails: one per owner listing all their due
+    requests, soonest deadline first, as (owner id, the request id if only one, payload,
+    unique key)."""
+    following: dict[int, dt.datetime | None] = {}
+    by_owner: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    # `calendar.next_reminder_after` for each row, the calendar consulted once per deadline.
+    candidates: dict[dt.datetime, list[dt.datetime]] = {}
+    for row in rows:
+        deadline = row["response_due_at"]
+        if deadline not in candidates:
+            candidates[deadline] = calendar.reminder_candidates(deadline)
+        start = max(row["window_started_at"], now)
+        following[row["id"]] = next((t for t in candidates[deadline] if t > start), None)
+        by_owner[row["owner_id"]].append(row)
+    emails = []
+    for owner_id, owner_rows in by_owner.items():
+        owner_rows.sort(key=lambda r: r["response_due_at"])
+        marks = ",".join(f"{r['id']}.{r['version']}.{r['reminders_sent']}" for r in owner_rows)
+        digest = hashlib.sha256(marks.encode()).hexdigest()[:32]
+        payload = {
+            "request_ids": [r["id"] for r in owner_rows],
+            "cc_manager": settings.REMINDER_CC_MANAGER
+            and any(following[r["id"]] is None for r in owner_rows),
+        }
+        single = owner_rows[0]["id"] if len(owner_rows) == 1 else None
+        emails.append((owner_id, single, payload, f"reminder:{owner_id}:{digest}"))
+    return following, emails
 
 
 @transaction.atomic
@@ -267,26 +328,49 @@ def send_reminders_batch(
     however often or wherever the job runs.
     """
     now = _now(now)
-    rows = _claim(
-        reminder_due_q(now), "next_reminder_at", limit=limit or settings.JOB_BATCH_SIZE, ids=ids
-    )
-    if not rows:
-        return []
-    objs = []
-    by_owner: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        following = calendar.next_reminder_after(
-            row["window_started_at"], row["response_due_at"], now
-        )
-        row["final"] = following is None
-        objs.append(
-            InterviewRequest(
-                pk=row["id"], next_reminder_at=following, reminders_sent=row["reminders_sent"] + 1
+    limit = limit or settings.JOB_BATCH_SIZE
+    if _set_based():
+        # Only what the calendar needs comes to Python (the deadlines, a handful per
+        # batch); the statement plans the rest as `_reminder_plan` does.
+        claimed = list(
+            _claim_query(reminder_due_q(now), "next_reminder_at", limit=limit, ids=ids).values_list(
+                "id", "response_due_at"
             )
         )
-        by_owner[row["owner_id"]].append(row)
+        if not claimed:
+            return []
+        candidates = {
+            deadline: calendar.reminder_candidates(deadline)
+            for deadline in {deadline for _, deadline in claimed}
+        }
+        reminded = [request_id for request_id, _ in claimed]
+        send_after_commit(sweep_sql.remind_batch(reminded, candidates, now=now))
+        return reminded
+    rows = _claim(reminder_due_q(now), "next_reminder_at", limit=limit, ids=ids)
+    if not rows:
+        return []
+    following, emails = _reminder_plan(rows, now)
+    _remind_with_orm(rows, following, emails, now)
+    return [row["id"] for row in rows]
+
+
+def _remind_with_orm(
+    rows: Sequence[dict[str, Any]],
+    following: dict[int, dt.datetime | None],
+    emails: Sequence[tuple[int, int | None, dict[str, Any], str]],
+    now: dt.datetime,
+) -> None:
     InterviewRequest.objects.bulk_update(
-        objs, ["next_reminder_at", "reminders_sent"], batch_size=len(objs)
+        [
+            InterviewRequest(
+                pk=row["id"],
+                next_reminder_at=following[row["id"]],
+                reminders_sent=row["reminders_sent"] + 1,
+            )
+            for row in rows
+        ],
+        ["next_reminder_at", "reminders_sent"],
+        batch_size=len(rows),
     )
     RequestEvent.objects.bulk_create(
         RequestEvent(
@@ -304,28 +388,18 @@ def send_reminders_batch(
         )
         for row in rows
     )
-    notifications = []
-    for owner_id, owner_rows in by_owner.items():
-        owner_rows.sort(key=lambda r: r["response_due_at"])
-        marks = ",".join(f"{r['id']}.{r['version']}.{r['reminders_sent']}" for r in owner_rows)
-        digest = hashlib.sha256(marks.encode()).hexdigest()[:32]
-        notifications.append(
-            Notification(
-                kind=NotificationKind.REMINDER,
-                recipient_id=owner_id,
-                request_id=owner_rows[0]["id"] if len(owner_rows) == 1 else None,
-                payload={
-                    "request_ids": [r["id"] for r in owner_rows],
-                    "cc_manager": settings.REMINDER_CC_MANAGER
-                    and any(r["final"] for r in owner_rows),
-                },
-                unique_key=f"reminder:{owner_id}:{digest}",
-                next_attempt_at=now,
-                created_at=now,
-            )
+    _queue(
+        Notification(
+            kind=NotificationKind.REMINDER,
+            recipient_id=owner_id,
+            request_id=single,
+            payload=payload,
+            unique_key=key,
+            next_attempt_at=now,
+            created_at=now,
         )
-    _queue(notifications)
-    return [row["id"] for row in rows]
+        for owner_id, single, payload, key in emails
+    )
 
 
 def _system_single(
