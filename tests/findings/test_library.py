@@ -312,3 +312,27 @@ def test_the_filters_show_what_was_chosen(client, three, sales, account):
     assert f'<option value="{Purpose.CASE_STUDY}" selected>導入事例</option>' in page
     assert f'<option value="{account.pk}" selected>{account.name}</option>' in page
     assert page.count(" selected>") == 4
+
+
+def test_the_accounts_owner_reads_where_each_finding_comes_from_in_their_language(
+    client, three, account, sales
+):
+    """Account (and its page), industry, purpose, the request and the day it was added."""
+    from django.utils import translation
+
+    from interviews import dates
+
+    sales.language = "ja"
+    sales.save()
+    client.force_login(sales)
+    page = client.get(reverse("findings"), {"q": "監査ログ"}).content.decode()
+    finding = three[1]
+    with translation.override("ja"):
+        day = dates.day(finding.created_at)
+    assert f'(<a href="{reverse("account_detail", args=[account.pk])}">' in page
+    assert " · Manufacturing · 導入事例 · " in page
+    assert (
+        f'<a href="{reverse("request_detail", args=[finding.request_id])}">'
+        f"依頼 #{finding.request_id}</a>" in page
+    )
+    assert f">{day}</time>" in page
