@@ -328,18 +328,19 @@ def share_context_link(http_request: HttpRequest, token: str) -> HttpResponse:
             messages.success(http_request, _("Shared: marketing sees it on the request page."))
             return redirect("action_link", token=token, action=action)
     events = timeline_views(interview)
+    answer_form = DECISION_FORMS[action]()
     return render(
         http_request,
         "owner/decide.html",
         {
             "interview": interview,
             "action": action,
-            "form": DECISION_FORMS[action](),
+            "form": answer_form,
             "recipient": recipient,
             "events": events,
             "via_link": True,
             **_context_share(interview, recipient, events, token=token, form=form),
-            **_decide_extras(interview, DECISION_FORMS[action](), recipient),
+            **_decide_extras(interview, answer_form, recipient),
         },
         status=400,
     )
