@@ -155,6 +155,36 @@ def page_ids(
     )
 
 
+def capped_count(
+    matches: QuerySet[Finding], *, cap: int, page_size: int, offset: int
+) -> tuple[int, list[int] | None]:
+    """How many findings match, up to `cap` + 1; with at most `cap`, on PostgreSQL, also
+    the ids of the page starting at `offset` (newest first), else None.
+
+    Unordered and limited, so the database stops once it has seen `cap` + 1 rows. On
+    PostgreSQL the matches are planned as a whole (a materialised CTE is read only as far
+    as the LIMIT asks, but planned without it): a search uses its index and stops after
+    `cap` + 1 rows. Under the LIMIT itself the planner reads the table in order when a word
+    is in a few percent of the findings, and checks ~30 rows per match (18-49 ms for 月次決算
+    at 200k, against 4-13 ms). The page's ids are sorted only when there are at most `cap`
+    (an init plan runs only if its CASE branch is taken): the matches are already read.
+    """
+    matches = matches.order_by()
+    if connection.vendor != "postgresql":
+        return matches[: cap + 1].count(), None
+    sql, params = matches.values("pk", "created_at").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH matches AS MATERIALIZED ({sql}), "  # noqa: S608 - the ORM's own SQL
+            "capped AS (SELECT COUNT(*) AS n FROM (SELECT 1 FROM matches LIMIT %s) AS c) "
+            "SELECT n, CASE WHEN n <= %s THEN ARRAY(SELECT pk FROM matches "
+            "ORDER BY created_at DESC, pk DESC LIMIT %s OFFSET %s) END FROM capped",
+            [*params, cap + 1, cap, page_size, offset],
+        )
+        count, ids = cursor.fetchone()
+    return count, ids
+
+
 def page_rows(ids: QuerySet[Finding] | RawSQL | list[int]) -> QuerySet[Finding]:
     """The library page's rows for these ids (a sliced query of the page's ids), newest
     first, with only the columns the page shows."""

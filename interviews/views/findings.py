@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -61,27 +60,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Unordered and limited, so the database stops once it has seen COUNT_CAP + 1 rows.
-        matches = self.object_list.order_by()
-        if connections[matches.db].vendor != "postgresql":
-            return matches[: COUNT_CAP + 1].count()
-        # On PostgreSQL the matches are planned as a whole (a materialised CTE is read
-        # only as far as the LIMIT asks, but planned without it): a search uses its
-        # index and stops after COUNT_CAP + 1 rows. Under the LIMIT itself the planner
-        # reads the table in order when a word is in a few percent of the findings, and
-        # checks ~30 rows per match (18-49 ms for 月次決算 at 200k, against 4-13 ms).
-        # The page's ids are sorted only when there are at most COUNT_CAP (an init plan
-        # runs only if its CASE branch is taken).
-        sql, params = matches.values("pk", "created_at").query.sql_with_params()
-        with connections[matches.db].cursor() as cursor:
-            cursor.execute(
-                f"WITH matches AS MATERIALIZED ({sql}), "  # noqa: S608 - the ORM's own SQL
-                "capped AS (SELECT COUNT(*) AS n FROM (SELECT 1 FROM matches LIMIT %s) AS c) "
-                "SELECT n, CASE WHEN n <= %s THEN ARRAY(SELECT pk FROM matches "
-                "ORDER BY created_at DESC, pk DESC LIMIT %s OFFSET %s) END FROM capped",
-                [*params, COUNT_CAP + 1, COUNT_CAP, self.per_page, self._wanted_low],
-            )
-            count, ids = cursor.fetchone()
+        count, ids = library.capped_count(
+            self.object_list, cap=COUNT_CAP, page_size=self.per_page, offset=self._wanted_low
+        )
         if ids is not None:
             self._ids_at[self._wanted_low] = ids
         return count
