@@ -58,6 +58,8 @@ class Measure:
     rules: list[str] = field(default_factory=list)
     # What the browser refused under the CSP (an inline style or script): should be none.
     csp: list[str] = field(default_factory=list)
+    # The page's HTTP status: an error page can fit a phone and pass axe too.
+    status: int | None = None
 
     @property
     def fits(self) -> bool:
@@ -177,9 +179,10 @@ def walk(
             page.set_viewport_size({"width": width, "height": height})
             for path in paths:
                 refused.clear()
-                page.goto(urljoin(base, path))
+                response = page.goto(urljoin(base, path))
                 found = measure(page, axe, role, path, width)
                 found.csp = list(refused)
+                found.status = response.status if response else None
                 measures.append(found)
                 if shots:
                     name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"

@@ -30,6 +30,8 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, lang):
 
     summary = report(measures)
     assert {m.role for m in measures} == set(ROLES)
+    # Every page a role's menus and lists lead to opens: no error page is measured instead.
+    assert [(m.role, m.path, m.status) for m in measures if m.status != 200] == [], summary
     # The walk reached a request page in every status (demo data has each one).
     request_pages = {m.path for m in measures if m.path.startswith("/requests/")}
     assert len(request_pages) >= len(STATUSES), summary
