@@ -11,10 +11,12 @@ At the bottom of the layers with the calendar: the workflow's messages use it to
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 
 from django.conf import settings
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -30,20 +32,28 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_in(date: dt.date, format_name: str, language: str | None) -> str:
+    # A day reads the same in a language whoever asks: lists of findings, requests and
+    # emails format the same few hundred days over and over, and Django's formatter walks
+    # the format letter by letter and translates the weekday each time.
+    return formats.date_format(date, format_name)
+
+
 def day(value: dt.date | dt.datetime | None, *, year: bool | None = None) -> str:
     """The date with its weekday; the year only when it is not this year (or `year`)."""
     if value is None:
         return ""
     date = _as_date(value)
     with_year = year if year is not None else date.year != _this_year()
-    return formats.date_format(date, "DATE_FORMAT" if with_year else "DAY_FORMAT")
+    return _date_in(date, "DATE_FORMAT" if with_year else "DAY_FORMAT", get_language())
 
 
 def short_day(value: dt.date | dt.datetime | None) -> str:
     """The shortest form, for chips and narrow columns: 12/4(金) / Fri Dec 4."""
     if value is None:
         return ""
-    return formats.date_format(_as_date(value), "SHORT_DAY_FORMAT")
+    return _date_in(_as_date(value), "SHORT_DAY_FORMAT", get_language())
 
 
 def time_of_day(value: dt.datetime | dt.time | None) -> str:

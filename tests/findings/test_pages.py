@@ -199,3 +199,34 @@ def test_a_bad_link_from_the_email_page_keeps_the_text(client, clock, file_reque
     assert response.status_code == 400
     page = response.content.decode()
     assert "Keep me." in page and "is not a web address" in page
+
+
+def test_what_people_typed_is_shown_as_text_on_every_page_that_lists_findings(
+    client, completed, add_findings, marketer, candidate, account
+):
+    hostile = "<script>alert('x')</script> & “quoted”"
+    candidate.name, candidate.title = f"Tanaka {hostile}", f"CTO {hostile}"
+    candidate.save()
+    account.industry = f"Retail {hostile}"
+    account.save()
+    add_findings(
+        FindingInput(
+            kind=FindingKind.WHY_US,
+            statement=f"Statement {hostile}",
+            quote=f"Quote {hostile}",
+            speaker_id=candidate.pk,
+            quotable=True,
+        )
+    )
+    client.force_login(marketer)
+    for url in (
+        reverse("findings"),
+        reverse("request_detail", args=[completed.pk]),
+        reverse("account_detail", args=[account.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page, url
+        assert "Statement &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; “quoted”" in page
+        assert "Quote &lt;script&gt;" in page and "CTO &lt;script&gt;" in page, url
+    library = client.get(reverse("findings")).content.decode()
+    assert "Retail &lt;script&gt;" in library
