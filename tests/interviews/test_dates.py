@@ -72,6 +72,18 @@ def test_the_year_is_written_only_for_another_year(language, this_year, next_yea
     assert read(language, "Asia/Tokyo", dates.day, dt.date(2027, 1, 2)) == next_year
 
 
+def test_a_day_read_again_follows_the_reader_s_language_and_the_year_of_today():
+    # Days are formatted once per language and kept: a second reading must still follow
+    # the language asked for, and drop the year once that year has come.
+    new_year = dt.date(2027, 1, 2)
+    for _ in range(2):
+        assert read("en", "Asia/Tokyo", dates.day, new_year) == "Sat, Jan 2, 2027"
+        assert read("ja", "Asia/Tokyo", dates.day, new_year) == "2027年1月2日(土)"
+    with time_machine.travel(dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.UTC), tick=False):
+        assert read("en", "Asia/Tokyo", dates.day, new_year) == "Sat, Jan 2"
+        assert read("ja", "Asia/Tokyo", dates.day, new_year) == "1月2日(土)"
+
+
 @pytest.mark.parametrize(("language", "expected"), [("en", "Fri Dec 4"), ("ja", "12/4(金)")])
 def test_short_days_for_chips(language, expected):
     assert read(language, "Asia/Tokyo", dates.short_day, dt.date(2026, 12, 4)) == expected
