@@ -16,6 +16,7 @@ import threading
 from collections import Counter
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -35,6 +36,7 @@ from interviews.models import (
     Status,
 )
 from tests.concurrency import run_together
+from tests.conftest import MONDAY_10AM
 from tests.factories import AccountFactory, CandidateFactory
 from tests.reliability.conftest import wait_until
 
@@ -247,6 +249,13 @@ def test_double_submits_of_every_form_apply_once(marketer, sales, manager):
 def test_four_sweeps_at_once_wake_switch_and_remind_each_request_once(
     marketer, sales, cs, settings
 ):
+    # From a Monday: three days after a deferral to tomorrow, the wake-up is due. (Run on a
+    # Friday in Tokyo, "tomorrow" was a Saturday that wakes on Monday, after the sweep.)
+    with time_machine.travel(MONDAY_10AM):
+        _four_sweeps_at_once(marketer, sales, cs, settings)
+
+
+def _four_sweeps_at_once(marketer, sales, cs, settings):
     settings.JOB_BATCH_SIZE = 3  # many small batches, so the sweeps interleave
     overdue = [file_one(marketer, sales, days_ago=20).pk for _ in range(9)]
     remind = [file_one(marketer, cs, days_ago=4).pk for _ in range(9)]
