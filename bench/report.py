@@ -76,16 +76,8 @@ class Report:
             "sql": "hand-written SQL, one statement for all",
             "orm": "ORM batches (the app before: model objects, bulk_create)",
         }
-        rows = []
-        for name in ("app", "sql", "orm"):
-            cells = [f"{seconds:.2f}" for seconds in result.rounds[name]]
-            best = result.best(name)
-            rows.append([names[name], *cells, f"{best:.2f}", f"{result.requests / best:,.0f}"])
-        rounds = [f"round {i + 1} s" for i in range(len(result.order))]
-        order = "; ".join(f"round {i + 1}: {' → '.join(o)}" for i, o in enumerate(result.order))
-        self.sections["Deadline sweep"] = table(
-            ["what", *rounds, "best s", "requests/s (best)"], rows
-        ) + (
+        rounds_table, order = _contenders(result, names)
+        self.sections["Deadline sweep"] = rounds_table + (
             f"\n\n{result.requests:,} overdue requests switched in a table of the seeded size; "
             "each contender writes the same rows (the status change, one event and two "
             "outbox notifications per request). After an untimed pass of each, before every "
@@ -110,15 +102,9 @@ class Report:
             "sql": "hand-written SQL, one statement for all",
             "orm": "ORM batches (the app before: model objects, bulk_update, bulk_create)",
         }
-        rows = []
-        for name in ("app", "sql", "orm"):
-            cells = [f"{seconds:.2f}" for seconds in result.rounds[name]]
-            best = result.best(name)
-            rows.append([names[name], *cells, f"{best:.2f}", f"{result.requests / best:,.0f}"])
-        rounds = [f"round {i + 1} s" for i in range(len(result.order))]
-        order = "; ".join(f"round {i + 1}: {' → '.join(o)}" for i, o in enumerate(result.order))
+        rounds_table, order = _contenders(result, names)
         verdict = "met" if result.ratio <= 1.5 else "MISSED"
-        self.sections[what[0]] = table(["what", *rounds, "best s", "requests/s (best)"], rows) + (
+        self.sections[what[0]] = rounds_table + (
             f"\n\n{result.requests:,} {what[1]}, in a table of the seeded size; each "
             "contender must leave exactly the same events and outbox rows (kinds, "
             "recipients, unique keys, payloads: checked), the hand-written SQL computing the "
@@ -416,3 +402,16 @@ class Report:
                     f"{phase.duplicates} duplicates, drained {drain} after Redis returned."
                 )
         return "\n".join(lines)
+
+
+def _contenders(result, names: dict[str, str]) -> tuple[str, str]:
+    """A sweep's table (app, SQL, ORM: every round, the best and its rate) and the order
+    the contenders ran in each round."""
+    rows = []
+    for name in ("app", "sql", "orm"):
+        cells = [f"{seconds:.2f}" for seconds in result.rounds[name]]
+        best = result.best(name)
+        rows.append([names[name], *cells, f"{best:.2f}", f"{result.requests / best:,.0f}"])
+    rounds = [f"round {i + 1} s" for i in range(len(result.order))]
+    order = "; ".join(f"round {i + 1}: {' → '.join(o)}" for i, o in enumerate(result.order))
+    return table(["what", *rounds, "best s", "requests/s (best)"], rows), order
