@@ -32,7 +32,9 @@ from tests.reliability.conftest import (
     wait_until,
 )
 
-pytestmark = [needs_redis_server, pytest.mark.django_db(transaction=True)]
+# PostgreSQL: the worker thread writes while the web writes, and SQLite's shared in-memory
+# test database refuses a second writer outright ("table is locked") instead of waiting.
+pytestmark = [needs_redis_server, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 # The publish retry policy (settings.CELERY_TASK_PUBLISH_RETRY_POLICY) gives up in well
 # under a second; a web request during an outage must never take longer than this.
