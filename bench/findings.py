@@ -3,7 +3,7 @@ filtered through the page as a sales rep opens it (Django test client, server ti
 
 Findings are inserted in one SQL statement from phrase pools (deterministic), spread
 over two years and over the completed requests the seed made; `search_text` and
-`search_bigrams` are written as the workflow writes them (the phrases are already in
+`search_grams` are written as the workflow writes them (the phrases are already in
 normalised form).
 """
 
@@ -127,6 +127,9 @@ SEARCHES = [
     ("Search: in quotes, quotable only", {"q": "経理チーム", "quotable": "on"}),
     ("Search + kind + industry", {"q": "価格体系", "kind": "why_us", "industry": "製造業"}),
     ("Search: two-character Japanese word", {"q": "価格"}),
+    ("Search: one Japanese character", {"q": "紙"}),
+    # Nothing matches: without an index, every finding would be read to say so.
+    ("Search: one character no finding has", {"q": "税"}),
     ("No search: newest first", {}),
     ("Filters: kind + purpose + period", {"kind": "objection", "purpose": "case_study",
                                            "date_from": "2025-06-01", "date_to": "2025-12-31"}),
@@ -186,16 +189,19 @@ def seed(count: int) -> float:
                 SELECT t.*, trim(statement || ' ' || quote) AS search FROM t
             )
             INSERT INTO interviews_finding (request_id, account_id, kind, purpose, statement, quote,
-                speaker_id, quotable, search_text, search_bigrams, created_by_id, created_at,
+                speaker_id, quotable, search_text, search_grams, created_by_id, created_at,
                 updated_at)
             SELECT request_id, account, ({kinds})[1 + (i / 3) %% {len(FindingKind.values)}],
                 purpose, statement, quote, NULL, i %% 6 = 0 AND i %% 12 <> 0,
                 search,
-                -- As text_search.bigrams: each two-character piece of a word, once.
-                (SELECT coalesce(string_agg(DISTINCT b, ' ' ORDER BY b), '')
-                 FROM (SELECT substr(search, k, 2) AS b
-                       FROM generate_series(1, length(search) - 1) AS k) AS pieces
-                 WHERE position(' ' IN b) = 0),
+                -- As text_search.grams: each one- and two-character piece of a word, once.
+                (SELECT coalesce(string_agg(DISTINCT g, ' ' ORDER BY g), '')
+                 FROM (SELECT substr(search, k, 2) AS g
+                       FROM generate_series(1, length(search) - 1) AS k
+                       UNION ALL
+                       SELECT substr(search, k, 1) FROM generate_series(1, length(search)) AS k
+                      ) AS pieces
+                 WHERE position(' ' IN g) = 0),
                 author,
                 now() - make_interval(mins => (i * 5)::int),
                 now() - make_interval(mins => (i * 5)::int)

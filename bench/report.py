@@ -280,8 +280,9 @@ class Report:
             f"over {accounts:,} accounts; the /findings/ page as a sales rep opens it (the "
             "count and the first 25), server time through the Django test client. Search is a "
             "substring match per word on the normalised text, served by the trigram GIN index "
-            "(a two-character word, which has no trigram, by a GIN index on the findings' "
-            "bigrams); the count stops after 1,001 matches (the page says more than 1000)."
+            "(a word of one or two characters, which has no trigram, by a GIN index on the "
+            "findings' one- and two-character pieces); the count stops after 1,001 matches "
+            "(the page says more than 1000)."
         )
 
     def targets(self) -> str:

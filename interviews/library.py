@@ -36,11 +36,11 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()), calendar.business_tz())
 
 
-class BigramsContain(Lookup):
-    """`search_bigrams__bigrams_contain=[...]`: the finding has every one of these
-    bigrams. PostgreSQL only, in the form its GIN index on the bigrams serves."""
+class GramsContain(Lookup):
+    """`search_grams__grams_contain=[...]`: the finding has every one of these one- or
+    two-character pieces. PostgreSQL only, in the form its GIN index on the grams serves."""
 
-    lookup_name = "bigrams_contain"
+    lookup_name = "grams_contain"
     prepare_rhs = False
 
     def get_db_prep_lookup(self, value, connection):
@@ -52,30 +52,31 @@ class BigramsContain(Lookup):
         return f"string_to_array({lhs}, ' ') @> {rhs}::text[]", [*lhs_params, *rhs_params]
 
 
-Finding._meta.get_field("search_bigrams").register_lookup(BigramsContain)
+Finding._meta.get_field("search_grams").register_lookup(GramsContain)
 
 
 def _search(q: str) -> Q:
     """Every word of the search, somewhere in the finding."""
     condition = Q()
     words = text_search.terms(q)
-    # A two-character word has no trigram: on PostgreSQL the GIN index on the findings'
-    # bigrams finds the findings that have it.
-    short = [w for w in words if len(w) == 2] if connection.vendor == "postgresql" else []
+    # A word of one or two characters has no trigram: on PostgreSQL the GIN index on the
+    # findings' grams finds the findings that have it (a rare 税 is then one index probe,
+    # not a read of every finding).
+    short = [w for w in words if len(w) <= 2] if connection.vendor == "postgresql" else []
     for word in words:
         if word in short:
-            # The same answer as LIKE on search_text (the bigrams are two characters
+            # The same answer as LIKE on search_text (the grams are one or two characters
             # each, between spaces), and as cheap to check on a row PostgreSQL reads;
             # unlike a LIKE on search_text, the trigram index does not take it for one
             # of its own conditions (it has no trigram to look up, and would only make
             # the planner expect too few rows).
-            condition &= Q(search_bigrams__contains=word)
+            condition &= Q(search_grams__contains=word)
         else:
             # LIKE, not icontains: search_text is already folded, and the trigram index
             # serves a plain LIKE on the column (icontains would wrap it in UPPER()).
             condition &= Q(search_text__contains=word)
     if short:
-        condition &= Q(search_bigrams__bigrams_contain=short)
+        condition &= Q(search_grams__grams_contain=short)
     return condition
 
 

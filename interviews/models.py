@@ -562,8 +562,8 @@ class Finding(ChoiceLabels, models.Model):
     """One thing an interview taught us, findable by the people who sell.
 
     Written only through `interviews.workflow.findings`, which keeps `search_text` (the
-    statement, quote and speaker, normalised for matching) and `search_bigrams` (its
-    two-character pieces, for two-character words) in step with the fields.
+    statement, quote and speaker, normalised for matching) and `search_grams` (its
+    one- and two-character pieces, for the shortest words) in step with the fields.
     """
 
     request = models.ForeignKey(
@@ -597,7 +597,7 @@ class Finding(ChoiceLabels, models.Model):
         help_text=_("The customer approved using this in customer-facing material."),
     )
     search_text = models.TextField(_("search text"), editable=False, default="")
-    search_bigrams = models.TextField(_("search bigrams"), editable=False, default="")
+    search_grams = models.TextField(_("search grams"), editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),

@@ -4,9 +4,10 @@ Both sides of a match go through `normalize`: NFKC folds full-width letters and 
 and half-width katakana into one form (full-width ABC, half-width katakana) and casefold ignores
 case, so what was typed and what was stored meet whatever the keyboard did. Matching is
 by substring, because Japanese has no spaces between words: on PostgreSQL a trigram (GIN,
-pg_trgm) index serves `LIKE '%term%'` for words of three characters or more, and a
-two-character word (価格, 評価: common in Japanese, and without a trigram) is looked up in
-the finding's bigrams (`bigrams`, GIN-indexed too); SQLite scans.
+pg_trgm) index serves `LIKE '%term%'` for words of three characters or more, and a word
+of one or two characters (税, 価格, 評価: common in Japanese, and without a trigram) is
+looked up in the finding's one- and two-character pieces (`grams`, GIN-indexed too);
+SQLite scans.
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ def terms(query: str) -> list[str]:
     return [w for w in words if w][:MAX_TERMS]
 
 
-def bigrams(text: str) -> str:
-    """Every two-character piece of the words of `text` (already normalised), once each,
-    space-separated: a finding contains a two-character word exactly when the word is
-    one of its bigrams."""
-    pieces = {word[i : i + 2] for word in text.split() for i in range(len(word) - 1)}
+def grams(text: str) -> str:
+    """Every one- and two-character piece of the words of `text` (already normalised),
+    once each, space-separated: a finding contains a word of one or two characters
+    exactly when the word is one of its grams."""
+    pieces: set[str] = set()
+    for word in text.split():
+        pieces.update(word)
+        pieces.update(word[i : i + 2] for i in range(len(word) - 1))
     return " ".join(sorted(pieces))
 
 

@@ -41,7 +41,7 @@ BATCH_MAX = 30
 FINDING_STATUSES = (Status.COMPLETED,)
 EDITABLE = ("kind", "statement", "quote", "speaker_id", "quotable")
 # Derived from the fields above: kept in step, never shown as a change.
-SEARCH_FIELDS = ("search_text", "search_bigrams")
+SEARCH_FIELDS = ("search_text", "search_grams")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def _cleaned(item: FindingInput, request: InterviewRequest, prefix: str = "") ->
         "speaker": speaker,
         "quotable": bool(item.quotable),
         "search_text": search_text,
-        "search_bigrams": text_search.bigrams(search_text),
+        "search_grams": text_search.grams(search_text),
     }
 
 

@@ -84,7 +84,7 @@ def test_postgres_has_the_trigram_index_and_uses_it(three):
 @pytest.mark.parametrize(
     ("q", "expected"),
     [
-        # Two-character words (no trigram on PostgreSQL: the bigrams serve them), inside a
+        # Two-character words (no trigram on PostgreSQL: the grams serve them), inside a
         # phrase, in the quote, in English and full-width.
         ("ログ", ["決め手は監査ログの使いやすさでした。"]),
         ("三日", ["決め手は監査ログの使いやすさでした。"]),
@@ -97,9 +97,23 @@ def test_postgres_has_the_trigram_index_and_uses_it(three):
         ("ログ price", []),
         # Two characters across a space are not a word of the finding.
         ("sw", []),
+        # One character (served by the grams too): a kanji in the statement or the quote,
+        # a letter in any case or width, with longer words, and one no finding has.
+        ("決", ["決め手は監査ログの使いやすさでした。"]),
+        ("早", ["決め手は監査ログの使いやすさでした。"]),
+        (
+            "Ｐ",
+            [
+                "Ｐｒｉｃｅ was the first worry.",
+                "They compared us with the spreadsheet vendor's ERP module.",
+            ],
+        ),
+        ("v 監査ログ", []),
+        ("v erp", ["They compared us with the spreadsheet vendor's ERP module."]),
+        ("税", []),
     ],
 )
-def test_two_character_words_are_found_inside_phrases(three, q, expected):
+def test_short_words_are_found_inside_phrases(three, q, expected):
     assert statements(q) == expected
 
 
@@ -125,17 +139,17 @@ def test_japanese_and_english_words_in_one_finding(add_findings):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_postgres_finds_two_character_words_through_the_bigram_index(three):
+@pytest.mark.parametrize("q", ["三日", "税"])
+def test_postgres_finds_short_words_through_the_grams_index(three, q):
     from django.db import connection
 
-    query = library.findings(library.FindingFilters(q="監査ログ 三日")).order_by()
+    query = library.findings(library.FindingFilters(q=q)).order_by()
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = " ".join(row[0] for row in cursor.fetchall())
-    assert "finding_search_bigram_idx" in plan
-    assert statements("監査ログ 三日") == ["決め手は監査ログの使いやすさでした。"]
+    assert "finding_search_gram_idx" in plan
 
 
 def test_the_industry_filter_lists_each_industry_once_in_order(client, three, sales):

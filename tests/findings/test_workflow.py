@@ -129,9 +129,9 @@ def test_an_edit_is_on_the_timeline_with_what_it_said_before(add_findings, compl
     finding.refresh_from_db()
     assert finding.statement == "The audit trail." and finding.quotable
     assert "audit trail." in finding.search_text
-    # Two-character words are found through the bigrams, kept in step with the text.
-    assert finding.search_bigrams == text_search.bigrams(finding.search_text)
-    assert "tr" in finding.search_bigrams.split()
+    # Short words are found through the grams, kept in step with the text.
+    assert finding.search_grams == text_search.grams(finding.search_text)
+    assert {"tr", "u"} <= set(finding.search_grams.split())
     event = completed.events.get(kind=EventKind.FINDING_EDITED)
     assert event.details["changed"] == ["statement", "quotable"]
     assert event.details["before"]["statement"] == WHY.statement
@@ -184,10 +184,11 @@ def test_the_industry_comes_from_the_crm_and_a_file_without_it_keeps_it(manager)
     assert sakura.industry == "Manufacturing" and sakura.name == "Sakura"
 
 
-def test_a_finding_keeps_its_requests_purpose_and_bigrams(add_findings, completed):
+def test_a_finding_keeps_its_requests_purpose_and_grams(add_findings, completed):
     (finding,) = add_findings(FindingInput(kind=FindingKind.WHY_US, statement="価格が決め手"))
     finding.refresh_from_db()
     # The library filters by purpose without joining the requests.
     assert finding.purpose == completed.purpose
-    # Each two-character piece once, for two-character words (価格 is in it, 手が is not).
-    assert finding.search_bigrams == "が決 め手 価格 格が 決め"
+    # Each one- and two-character piece once, for the shortest words (価格 is in it, 手が
+    # is not).
+    assert finding.search_grams == "が が決 め め手 価 価格 手 格 格が 決 決め"
