@@ -132,7 +132,13 @@ def request_list(user: User, filters: RequestFilters) -> QuerySet[InterviewReque
 
 
 def owners_for_filter() -> QuerySet[User]:
-    return User.objects.filter(department__in=OWNER_DEPARTMENTS, is_active=True).order_by("name")
+    # Hundreds of people on every list page: only what an option shows (User.__str__) and
+    # the filter uses (the id), not every column of each (hashes, dates to parse).
+    return (
+        User.objects.filter(department__in=OWNER_DEPARTMENTS, is_active=True)
+        .only("pk", "name", "email")
+        .order_by("name")
+    )
 
 
 def accounts_for_filter(user: User) -> QuerySet[Account]:
