@@ -246,16 +246,18 @@ def test_double_submits_of_every_form_apply_once(marketer, sales, manager):
 # --- Four sweeps at once, with every kind of due work -------------------------------------
 
 
-def test_four_sweeps_at_once_wake_switch_and_remind_each_request_once(
-    marketer, sales, cs, settings
-):
-    # From a Monday: three days after a deferral to tomorrow, the wake-up is due. (Run on a
-    # Friday in Tokyo, "tomorrow" was a Saturday that wakes on Monday, after the sweep.)
+@pytest.fixture
+def from_monday():
+    """The clock runs from Monday 10:00 Tokyo: three days after a deferral to tomorrow, the
+    wake-up is due. (Run on a Friday, "tomorrow" was a Saturday that woke on Monday, after
+    the test's sweep.) It ticks, unlike `clock`: the sweeps run in threads at once."""
     with time_machine.travel(MONDAY_10AM):
-        _four_sweeps_at_once(marketer, sales, cs, settings)
+        yield
 
 
-def _four_sweeps_at_once(marketer, sales, cs, settings):
+def test_four_sweeps_at_once_wake_switch_and_remind_each_request_once(
+    from_monday, marketer, sales, cs, settings
+):
     settings.JOB_BATCH_SIZE = 3  # many small batches, so the sweeps interleave
     overdue = [file_one(marketer, sales, days_ago=20).pk for _ in range(9)]
     remind = [file_one(marketer, cs, days_ago=4).pk for _ in range(9)]
