@@ -258,7 +258,8 @@ def run(
             saved = dict(os.environ)
             os.environ.update(env)  # gunicorn() starts from os.environ
             try:
-                with gunicorn() as base, _worker(env, directory / "worker.log") as worker:
+                with gunicorn() as server, _worker(env, directory / "worker.log") as worker:
+                    base = server.url
                     phases.append(_steady(base, paths, batches["steady"], sink_file))
                     phases.append(_burst(base, paths, batches["burst"], sink_file))
                     phases.append(

@@ -226,6 +226,9 @@ class Report:
                     f"{r.requests_per_second:,.0f}",
                     rounds,
                     f"{r.p99_ms:.1f}",
+                    f"{r.app_cpu_ms:.2f}",
+                    f"{r.database_cpu_ms:.2f}",
+                    ", ".join(f"{value:.2f}" for value in r.cpu_rounds),
                     f"{r.requests:,}",
                     str(r.errors),
                     verdict,
@@ -233,15 +236,28 @@ class Report:
             )
         self.sections["Web throughput"] = (
             table(
-                ["page", "requests/s", "each round", "p99 ms", "requests", "non-2xx", "target"],
+                [
+                    "page",
+                    "requests/s",
+                    "each round",
+                    "p99 ms",
+                    "CPU ms/request, workers",
+                    "CPU ms/request, PostgreSQL",
+                    "CPU ms/request (both), each round",
+                    "requests",
+                    "non-2xx",
+                    "target",
+                ],
                 rows,
             )
             + "\n\ngunicorn with the production settings (config/gunicorn.conf.py: synchronous "
             "workers, as behind a buffering proxy) and 2 workers on 127.0.0.1; wrk with 8 "
             "connections for "
             f"{self.args['web_seconds']} s per round, on the same two cores. The figure is the "
-            "median round's; each round runs every page, the first page rotating."
-            + self._answer_page_share(results)
+            "median round's; each round runs every page, the first page rotating. CPU per "
+            "request: the time the gunicorn workers and the PostgreSQL backends of their "
+            "connections spent during the round (/proc), over its requests; wrk's own share "
+            "of the cores is not in it." + self._answer_page_share(results)
         )
 
     @staticmethod
@@ -255,10 +271,18 @@ class Report:
         each = ", ".join(f"1/{1 / s:.1f}" for s in shares)
         best = max(shares)
         verdict = "met" if statistics.median(shares) >= 0.25 else "MISSED"
-        return (
+        share = (
             f"\n\nThe answer page's share of /healthz's rate, round by round: {each} "
             f"(median 1/{1 / statistics.median(shares):.1f}, best 1/{1 / best:.1f}; "
             f"target ≥ 1/4: {verdict})."
+        )
+        cpu = [o / h for o, h in zip(owner.cpu_rounds, health.cpu_rounds, strict=False) if h]
+        if not cpu:
+            return share
+        return (
+            f"{share} In CPU per request (workers and PostgreSQL), the answer page costs "
+            + ", ".join(f"{ratio:.1f}" for ratio in cpu)
+            + f" times /healthz, round by round (median {statistics.median(cpu):.1f})."
         )
 
     def findings(self, timings: list[Timing], seed_seconds: float, accounts: int) -> None:
@@ -392,7 +416,10 @@ class Report:
             shares = [o / h for o, h in zip(owner.rounds, health.rounds, strict=False) if h]
             lines.append(
                 "- The answer page's share of /healthz's rate: median 1/"
-                f"{1 / statistics.median(shares):.1f} over {len(shares)} rounds."
+                f"{1 / statistics.median(shares):.1f} over {len(shares)} rounds. Its CPU per "
+                f"request: {owner.app_cpu_ms:.2f} ms of a worker and "
+                f"{owner.database_cpu_ms:.2f} ms of PostgreSQL (/healthz: "
+                f"{health.app_cpu_ms:.2f} ms of a worker)."
             )
         for phase in self.figures.get("e2e", []):
             if phase.name.startswith("outage"):

@@ -1,6 +1,7 @@
 """Web throughput: the app under gunicorn (2 workers) on 127.0.0.1, under a bounded load
 from wrk (fixed duration, fixed connections), on the owner action page and the manager
-dashboard. Reports requests/s and p99 latency."""
+dashboard. Reports requests/s, p99 latency and the CPU each request costs the workers and
+the database (bench/cpu.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 
 from accounts.models import User
+from bench.cpu import Meter, children
 from interviews import links
 from interviews.models import InterviewRequest, Status
 
@@ -36,8 +38,17 @@ class Throughput:
     p99_ms: float
     requests: int
     errors: int
+    # CPU per request of the gunicorn workers and of PostgreSQL's backends, in ms.
+    app_cpu_ms: float = 0.0
+    database_cpu_ms: float = 0.0
     # Every round's requests/s: the figure above is the median round's.
     rounds: list[float] = dataclasses.field(default_factory=list)
+    # Every round's CPU per request (workers + database), in ms.
+    cpu_rounds: list[float] = dataclasses.field(default_factory=list)
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.app_cpu_ms + self.database_cpu_ms
 
 
 def _median_round(name: str, runs: list[Throughput]) -> Throughput:
@@ -45,7 +56,12 @@ def _median_round(name: str, runs: list[Throughput]) -> Throughput:
     one ten-second window to the next), with every round's figure kept."""
     ordered = sorted(runs, key=lambda run: run.requests_per_second)
     middle = ordered[len(ordered) // 2]
-    return dataclasses.replace(middle, name=name, rounds=[run.requests_per_second for run in runs])
+    return dataclasses.replace(
+        middle,
+        name=name,
+        rounds=[run.requests_per_second for run in runs],
+        cpu_rounds=[run.cpu_ms for run in runs],
+    )
 
 
 def _free_port() -> int:
@@ -54,8 +70,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclasses.dataclass
+class Server:
+    url: str
+    pid: int
+
+    def workers(self) -> list[int]:
+        return children(self.pid)
+
+
 @contextlib.contextmanager
-def gunicorn(workers: int = 2) -> Iterator[str]:
+def gunicorn(workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Server]:
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603 - our own command line
         [
@@ -72,7 +97,7 @@ def gunicorn(workers: int = 2) -> Iterator[str]:
             str(workers),
         ],
         cwd=REPO,
-        env={**os.environ, "LOG_LEVEL": "WARNING"},
+        env={**os.environ, "LOG_LEVEL": "WARNING", **(env or {})},
     )
     try:
         deadline = time.monotonic() + 30
@@ -82,7 +107,7 @@ def gunicorn(workers: int = 2) -> Iterator[str]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("gunicorn did not start")
             time.sleep(0.1)  # waiting for a server to listen, not for time to pass
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", process.pid)
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -103,22 +128,32 @@ _TOTAL = re.compile(r"(\d+) requests in")
 _ERRORS = re.compile(r"Non-2xx or 3xx responses: (\d+)")
 
 
-def _wrk(name: str, url: str, *, cookie: str | None = None, duration: int) -> Throughput:
+def _wrk(
+    name: str, url: str, *, server: Server, cookie: str | None = None, duration: int
+) -> Throughput:
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "--timeout", "5s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    meter = Meter(server.workers())
+    meter.start()
     output = subprocess.run(  # noqa: S603
         [*command, url], capture_output=True, text=True, check=True, timeout=duration + 30
     ).stdout
+    cpu = meter.stop()
     value, unit = _P99.search(output).groups()
     p99_ms = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     errors = int(m.group(1)) if (m := _ERRORS.search(output)) else 0
+    requests = int(_TOTAL.search(output).group(1))
+    if cpu.lost:
+        raise RuntimeError("a worker or its database connection ended during the run")
     return Throughput(
         name,
         float(_RPS.search(output).group(1)),
         p99_ms,
-        int(_TOTAL.search(output).group(1)),
+        requests,
         errors,
+        app_cpu_ms=1000 * cpu.app_seconds / requests,
+        database_cpu_ms=1000 * cpu.database_seconds / requests,
     )
 
 
@@ -145,7 +180,10 @@ def run(*, duration: int = DURATION_SECONDS, rounds: int = 3) -> list[Throughput
     action_path = action_path[action_path.index("/") :]
     manager = User.objects.filter(is_manager=True).order_by("pk").first()
     cookie = _session_cookie(manager)
-    with gunicorn() as base:
+    # Each worker keeps its database connection through the run, so that the CPU of the
+    # backend serving it is read at both ends (production reopens it every minute).
+    with gunicorn(env={"CONN_MAX_AGE": "3600"}) as server:
+        base = server.url
         _warm_up(base + action_path)
         _warm_up(base + "/dashboard/", cookie)
         _warm_up(base + "/healthz")
@@ -160,5 +198,7 @@ def run(*, duration: int = DURATION_SECONDS, rounds: int = 3) -> list[Throughput
             # Each round runs every page, starting with a different one: a slow stretch of
             # this shared machine then costs every page alike, and round i of each pairs up.
             for name, url, page_cookie in pages[index % 3 :] + pages[: index % 3]:
-                runs[name].append(_wrk(name, url, cookie=page_cookie, duration=duration))
+                runs[name].append(
+                    _wrk(name, url, server=server, cookie=page_cookie, duration=duration)
+                )
         return [_median_round(name, runs[name]) for name, _, _ in pages]
