@@ -107,6 +107,22 @@ def test_filter_by_owner_and_account(client, marketer, three, cs):
     assert listed(client, owner=999999, status="bogus").count('class="row-title') == 3
 
 
+def test_the_owner_filter_offers_active_owners_by_name(client, marketer, three, sales, cs):
+    nameless = UserFactory(email="kato@example.com", name="", department=Department.SALES)
+    UserFactory(name="Left Sales", department=Department.SALES, is_active=False)
+    client.force_login(marketer)
+    page = client.get(HOME, {"owner": cs.pk}).content.decode()
+    start = page.index('<select id="id_owner" name="owner">')
+    select = page[start : page.index("</select>", start)]
+    assert select.splitlines()[1:] == [
+        '<option value="">Anyone</option>',
+        # No name: the address, as everywhere a person is shown (sorted by the empty name).
+        f'<option value="{nameless.pk}">kato@example.com</option>',
+        f'<option value="{cs.pk}" selected>Chika CS</option>',
+        f'<option value="{sales.pk}">Sato Sales</option>',
+    ]
+
+
 def test_sorting(client, marketer, three):
     client.force_login(marketer)
     html = listed(client, sort="account")

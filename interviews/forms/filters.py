@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
 from interviews import selectors
+from interviews.forms.people import PersonChoiceField
 from interviews.forms.widgets import PlainSelect
 from interviews.models import Purpose, Status
 
@@ -43,7 +44,7 @@ class RequestFilterForm(forms.Form):
             *Status.choices,
         ],
     )
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         label=_("Owner"),
         required=False,
         queryset=User.objects.none(),

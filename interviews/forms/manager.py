@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OWNER_DEPARTMENTS, User
 from interviews import workflow
+from interviews.forms.people import PersonChoiceField
+from interviews.forms.widgets import PlainSelect
 from interviews.models import InterviewRequest
 from interviews.workflow.base import REASON_MAX_LENGTH
 
@@ -42,8 +44,11 @@ class ExtendForm(_ReasonForm):
 
 
 class ReassignForm(_ReasonForm):
-    new_owner = forms.ModelChoiceField(
-        label=_("New owner"), queryset=User.objects.none(), empty_label=_("Choose a person")
+    new_owner = PersonChoiceField(
+        label=_("New owner"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a person"),
+        widget=PlainSelect,
     )
     field_order = ["new_owner", "reason"]
 

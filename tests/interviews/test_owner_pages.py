@@ -198,7 +198,11 @@ def test_manager_extends_reassigns_and_forces_from_the_site(
 ):
     request = file_request()
     client.force_login(manager)
-    assert client.get(manage_url(request, "reassign_owner")).status_code == 200
+    page = client.get(manage_url(request, "reassign_owner")).content.decode()
+    # Anyone who can own requests, by name, except the present owner.
+    assert '<option value="" selected>Choose a person</option>' in page
+    assert f'<option value="{cs.pk}">Chika CS</option>' in page
+    assert f'value="{sales.pk}"' not in page and f'value="{marketer.pk}"' not in page
     client.post(
         manage_url(request, "extend_deadline"),
         {"version": 1, "extra_business_days": 2, "reason": "Trip"},
