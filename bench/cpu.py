@@ -1,5 +1,6 @@
 """CPU time spent by the processes that serve a page: the gunicorn workers and the
-PostgreSQL backends of their connections, read from /proc before and after a load run.
+PostgreSQL processes working for their connections, read from /proc before and after a
+load run.
 
 Requests per second on a shared two-core machine count the load generator's share of the
 cores too (wrk takes more of them the cheaper the page): CPU per request is what a page
@@ -27,13 +28,15 @@ def _stat_fields(pid: int) -> list[str] | None:
     return text[text.rindex(")") + 2 :].split()
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User and system time of a live process, or None once it is gone."""
+def cpu_seconds(pid: int, *, of_ended_children: bool = False) -> float | None:
+    """User and system time of a live process (or that of its children which have ended
+    and been waited for), or None once it is gone."""
     fields = _stat_fields(pid)
     if fields is None:
         return None
-    # After the name: state, ppid, … utime and stime are the 12th and 13th.
-    return (int(fields[11]) + int(fields[12])) / _TICKS_PER_SECOND
+    # After the name: state, ppid, … then utime, stime, cutime and cstime from the 12th.
+    first = 13 if of_ended_children else 11
+    return (int(fields[first]) + int(fields[first + 1])) / _TICKS_PER_SECOND
 
 
 def children(pid: int) -> list[int]:
@@ -46,48 +49,66 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def database_backends() -> list[int]:
-    """PostgreSQL's server processes for the other connections to this database."""
+def database_backends(application_name: str) -> list[int]:
+    """PostgreSQL's server processes for the connections that call themselves so."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            " AND backend_type = 'client backend'"
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name]
         )
         return [pid for (pid,) in cursor.fetchall()]
+
+
+def postmaster() -> int:
+    """The PostgreSQL server's parent process (that of this connection's backend)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    return int(_stat_fields(backend)[1])
 
 
 @dataclasses.dataclass
 class CpuUse:
     app_seconds: float
     database_seconds: float
-    # Processes that ended during the run: their last stretch is not counted.
-    lost: int
 
 
 class Meter:
-    """CPU of the app's processes and of the database's backends between start() and
-    stop(). A process that appears in between counts from zero."""
+    """CPU of the app's processes and of the database's work for them between start() and
+    stop(): the backends of the app's connections, and every server process that ended in
+    between, read from the server's parent, which adds up its ended children. That takes
+    in the parallel workers a query starts for a moment and a connection reopened
+    mid-round, but also whatever else of the server ended then (an autovacuum worker):
+    little on a quiet machine."""
 
-    def __init__(self, app_pids: Iterable[int]) -> None:
+    def __init__(self, app_pids: Iterable[int], *, application_name: str) -> None:
         self._app_pids = list(app_pids)
-        self._before: dict[str, dict[int, float]] = {}
+        self._application_name = application_name
+        self._postmaster = postmaster()
+        self._before: tuple[dict[int, float], dict[int, float], float] = ({}, {}, 0.0)
 
-    def _snapshot(self) -> dict[str, dict[int, float]]:
-        groups = {"app": self._app_pids, "database": database_backends()}
-        return {
-            name: {pid: seconds for pid in pids if (seconds := cpu_seconds(pid)) is not None}
-            for name, pids in groups.items()
-        }
+    def _snapshot(self) -> tuple[dict[int, float], dict[int, float], float]:
+        def cpu(pids: Iterable[int]) -> dict[int, float]:
+            return {pid: seconds for pid in pids if (seconds := cpu_seconds(pid)) is not None}
+
+        return (
+            cpu(self._app_pids),
+            cpu(database_backends(self._application_name)),
+            cpu_seconds(self._postmaster, of_ended_children=True) or 0.0,
+        )
 
     def start(self) -> None:
         self._before = self._snapshot()
 
     def stop(self) -> CpuUse:
-        after = self._snapshot()
-        totals, lost = {}, 0
-        for name, before in self._before.items():
-            now = after[name]
-            lost += len(before.keys() - now.keys())
-            totals[name] = sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
-        return CpuUse(totals["app"], totals["database"], lost)
+        app_before, backends_before, ended_before = self._before
+        app, backends, ended = self._snapshot()
+        if app_before.keys() - app.keys():
+            raise RuntimeError("a worker ended during the run: its CPU cannot be read")
+        live = sum(seconds - backends_before.get(pid, 0.0) for pid, seconds in backends.items())
+        # A backend that ended is in the parent's account now with all its time, some of it
+        # from before the round.
+        ended_early = sum(t for pid, t in backends_before.items() if pid not in backends)
+        return CpuUse(
+            app_seconds=sum(seconds - app_before[pid] for pid, seconds in app.items()),
+            database_seconds=live + (ended - ended_before) - ended_early,
+        )

@@ -9,8 +9,9 @@ from django.utils.safestring import mark_safe
 
 
 class PlainSelect(forms.Select):
-    """A select rendered in Python: the same HTML as Django's template-based widget, without
-    one template render per option (the owner filter lists hundreds of people)."""
+    """A select rendered in Python: the same elements as Django's template-based widget
+    (attributes sorted, options one a line), without one template render per option (the
+    owner filter and the reassignment list hundreds of people)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))

@@ -193,6 +193,26 @@ def test_pause_redirects_only_to_our_own_pages(client, clock, account, sales):
 # --- Manager overrides ----------------------------------------------------------------------------
 
 
+def test_a_refused_reassignment_keeps_the_choice_and_says_why(
+    client, clock, file_request, manager, sales, cs
+):
+    request = file_request()
+    odd = UserFactory(name="<b>Ito & Co</b>", department=Department.SALES)
+    client.force_login(manager)
+    url = manage_url(request, "reassign_owner")
+
+    page = client.post(url, {"version": 1, "new_owner": odd.pk, "reason": ""}).content.decode()
+    assert "This field is required." in page
+    assert f'<option value="{odd.pk}" selected>&lt;b&gt;Ito &amp; Co&lt;/b&gt;</option>' in page
+    assert '<select id="id_new_owner" name="new_owner" required>' in page
+
+    # The present owner is not offered, and sending their id anyway is refused.
+    page = client.post(url, {"version": 1, "new_owner": sales.pk, "reason": "x"}).content.decode()
+    assert "Select a valid choice." in page
+    request.refresh_from_db()
+    assert request.owner == sales and request.version == 1
+
+
 def test_manager_extends_reassigns_and_forces_from_the_site(
     client, clock, file_request, manager, cs, sales, marketer
 ):
