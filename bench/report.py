@@ -255,9 +255,10 @@ class Report:
             "connections for "
             f"{self.args['web_seconds']} s per round, on the same two cores. The figure is the "
             "median round's; each round runs every page, the first page rotating. CPU per "
-            "request: the time the gunicorn workers and the PostgreSQL backends of their "
-            "connections spent during the round (/proc), over its requests; wrk's own share "
-            "of the cores is not in it." + self._answer_page_share(results)
+            "request: the time the gunicorn workers, the PostgreSQL backends of their "
+            "connections and the server processes that ended during the round (parallel "
+            "workers) spent in it (/proc), over its requests; wrk's own share of the cores "
+            "is not in it." + self._answer_page_share(results)
         )
 
     @staticmethod
