@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +47,8 @@ _LOCKED = _(
 
 
 class LockoutMessageMixin:
-    """Says that sign-in is paused instead of "wrong password" when it is.
+    """Says that sign-in is paused instead of "wrong password" when it is, and that a
+    name is too long before anything is looked up.
 
     The pause itself is django-axes' (accounts/lockout.py): while an account or address
     is paused its backend refuses to check the password, so `authenticate()` fails even
@@ -54,6 +56,14 @@ class LockoutMessageMixin:
     AuthenticationForm (ours, the admin's) explains it with this mixin."""
 
     request: HttpRequest | None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        # AuthenticationForm sets the name's max_length after building the field, so nothing
+        # checks it: a longer name would reach authenticate() and the lockout's record of
+        # the attempt (255 characters), a server error instead of a message.
+        username = self.fields["username"]  # type: ignore[attr-defined]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def get_invalid_login_error(self) -> forms.ValidationError:
         if self.request is not None and getattr(self.request, "axes_locked_out", False):

@@ -185,3 +185,19 @@ def test_attempts_are_listed_in_the_admin(client, clock, admin_user, marketer):
     client.force_login(admin_user)
     page = client.get(f"/{django_settings.ADMIN_URL}axes/accessattempt/").content.decode()
     assert marketer.email in page and "192.0.2.44" in page
+
+
+@pytest.mark.parametrize("path", [reverse("login"), ADMIN_LOGIN])
+def test_an_overlong_name_is_refused_with_a_message_and_not_recorded(client, path, admin_user):
+    name = "東京都千代田区丸の内" * 30  # 300 characters; the lockout records 255 at most
+    response = client.post(path, {"username": name, "password": "pw", "next": "/admin/"})
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    ja = client.post(
+        path, {"username": name, "password": "pw"}, HTTP_ACCEPT_LANGUAGE="ja"
+    ).content.decode()
+    assert "254 文字以下" in ja
+    assert not AccessAttempt.objects.exists() and not signed_in(client)
+    # A name of the longest allowed length is an ordinary failed attempt, and counted.
+    response = client.post(path, {"username": "a" * 242 + "@example.com", "password": "pw"})
+    assert response.status_code == 200 and AccessAttempt.objects.count() == 1
