@@ -280,10 +280,28 @@ class Report:
         cpu = [o / h for o, h in zip(owner.cpu_rounds, health.cpu_rounds, strict=False) if h]
         if not cpu:
             return share
-        return (
-            f"{share} In CPU per request (workers and PostgreSQL), the answer page costs "
+        share += (
+            " In CPU per request (workers and PostgreSQL), the answer page costs "
             + ", ".join(f"{ratio:.1f}" for ratio in cpu)
             + f" times /healthz, round by round (median {statistics.median(cpu):.1f})."
+        )
+        floor = next((r for r in results if r.name.startswith("The answer page's queries")), None)
+        if floor is None:
+            return share
+        floor_shares = [f / h for f, h in zip(floor.rounds, health.rounds, strict=False) if h]
+        floor_cpu = [f / h for f, h in zip(floor.cpu_rounds, health.cpu_rounds, strict=False) if h]
+        above_floor = [o / f for o, f in zip(owner.cpu_rounds, floor.cpu_rounds, strict=False) if f]
+        rates = ", ".join(f"1/{1 / s:.1f}" for s in floor_shares)
+        median = 1 / statistics.median(floor_shares)
+        return (
+            f"{share}\n\nThe floor under the page: reading the same link and running the page's "
+            "queries through the same functions, with nothing presented (bench/floor.py), "
+            f"reaches {rates} of /healthz's rate round by round (median 1/{median:.1f}) and "
+            f"costs {floor.cpu_ms:.2f} ms of CPU per request, "
+            + ", ".join(f"{ratio:.1f}" for ratio in floor_cpu)
+            + " times /healthz. The page costs "
+            + ", ".join(f"{ratio:.1f}" for ratio in above_floor)
+            + " times its floor in CPU, round by round."
         )
 
     def findings(self, timings: list[Timing], seed_seconds: float, accounts: int) -> None:

@@ -1,7 +1,7 @@
 """Web throughput: the app under gunicorn (2 workers) on 127.0.0.1, under a bounded load
-from wrk (fixed duration, fixed connections), on the owner action page and the manager
-dashboard. Reports requests/s, p99 latency and the CPU each request costs the workers and
-the database (bench/cpu.py)."""
+from wrk (fixed duration, fixed connections), on the owner action page, its queries alone
+(bench/floor.py), the manager dashboard and /healthz. Reports requests/s, p99 latency and
+the CPU each request costs the workers and the database (bench/cpu.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 
 from accounts.models import User
+from bench import floor
 from bench.cpu import Meter, children
 from interviews import links
 from interviews.models import InterviewRequest, Status
@@ -30,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 DURATION_SECONDS = 10
 CONNECTIONS = 8
 APPLICATION_NAME = "interview-relay-bench-web"
+QUERIES_ONLY = "The answer page's queries alone (bench/floor.py), for reference"
 
 
 @dataclasses.dataclass
@@ -185,13 +187,19 @@ def run(*, duration: int = DURATION_SECONDS, rounds: int = 3) -> list[Throughput
     database_url = os.environ["DATABASE_URL"]
     separator = "&" if "?" in database_url else "?"
     named = f"{database_url}{separator}application_name={APPLICATION_NAME}"
-    with gunicorn(env={"DATABASE_URL": named}) as server:
+    # The app's settings, plus the reference view of bench/floor.py in its URLs.
+    environment = {"DATABASE_URL": named, "DJANGO_SETTINGS_MODULE": "bench.web_settings"}
+    queries_path = f"/{floor.PATH}{links.make_token(request, request.owner)}/"
+    with gunicorn(env=environment) as server:
         base = server.url
         _warm_up(base + action_path)
+        _warm_up(base + queries_path)
         _warm_up(base + "/dashboard/", cookie)
         _warm_up(base + "/healthz")
         pages = [
             ("Owner action page (GET)", base + action_path, None),
+            # The floor: the same link read and the page's queries run, nothing presented.
+            (QUERIES_ONLY, base + queries_path, None),
             ("Manager dashboard", base + "/dashboard/", cookie),
             # The ceiling: the same server and middleware around a view that does nothing.
             ("Health check (/healthz), for reference", base + "/healthz", None),
@@ -200,7 +208,8 @@ def run(*, duration: int = DURATION_SECONDS, rounds: int = 3) -> list[Throughput
         for index in range(rounds):
             # Each round runs every page, starting with a different one: a slow stretch of
             # this shared machine then costs every page alike, and round i of each pairs up.
-            for name, url, page_cookie in pages[index % 3 :] + pages[: index % 3]:
+            first = index % len(pages)
+            for name, url, page_cookie in pages[first:] + pages[:first]:
                 runs[name].append(
                     _wrk(name, url, server=server, cookie=page_cookie, duration=duration)
                 )
