@@ -241,9 +241,12 @@ class InterviewRequest(ChoiceLabels, models.Model):
                 condition=Q(status__in=WAITING_ON_OWNER_STATUSES),
                 name="req_due_waiting_idx",
             ),
+            # Scoped to the statuses a reminder is for, as the claim is: with only the
+            # reminder time in the index, the planner combined it with the status index,
+            # fetched every due row and sorted them all for each batch of a few hundred.
             models.Index(
                 fields=["next_reminder_at", "id"],
-                condition=Q(next_reminder_at__isnull=False),
+                condition=Q(status__in=WAITING_ON_OWNER_STATUSES, next_reminder_at__isnull=False),
                 name="req_reminder_due_idx",
             ),
             models.Index(
