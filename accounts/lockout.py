@@ -26,6 +26,8 @@ from django.http import HttpRequest, HttpResponse
 
 from config.ratelimit import too_many_requests
 
+_STORED_NAME_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
 
 def _limit_of(parameter: str) -> int:
     if parameter == "username":
@@ -40,12 +42,15 @@ def cool_off(request: HttpRequest | None = None) -> dt.timedelta:
 
 def username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The account a sign-in names, as we store it: email addresses are matched in any
-    case, so `Sato@Example.com` and `sato@example.com` count against one account."""
+    case, so `Sato@Example.com` and `sato@example.com` count against one account.
+
+    Cut to what the record of attempts holds: lower case can be longer than the name
+    typed ("İ" is two characters in lower case), past the form's own limit."""
     credentials = credentials or {}
     value = credentials.get("username") or credentials.get("email")
     if value is None:
         return None
-    return str(value).strip().lower()
+    return str(value).strip().lower()[:_STORED_NAME_LENGTH]
 
 
 def failure_limit(request: HttpRequest, credentials: dict[str, Any] | None) -> int:

@@ -201,3 +201,13 @@ def test_an_overlong_name_is_refused_with_a_message_and_not_recorded(client, pat
     # A name of the longest allowed length is an ordinary failed attempt, and counted.
     response = client.post(path, {"username": "a" * 242 + "@example.com", "password": "pw"})
     assert response.status_code == 200 and AccessAttempt.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", [reverse("login"), ADMIN_LOGIN])
+def test_a_name_longer_in_lower_case_than_typed_is_counted_not_a_server_error(client, path):
+    name = "İ" * 128  # within the form's 254 characters; 256 once in lower case
+    for _ in range(2):
+        response = client.post(path, {"username": name, "password": "pw"})
+        assert response.status_code == 200 and not signed_in(client)
+    attempt = AccessAttempt.objects.get()
+    assert attempt.failures_since_start == 2 and len(attempt.username) == 255
