@@ -285,7 +285,9 @@ class Report:
             + ", ".join(f"{ratio:.1f}" for ratio in cpu)
             + f" times /healthz, round by round (median {statistics.median(cpu):.1f})."
         )
-        floor = next((r for r in results if r.name.startswith("The answer page's queries")), None)
+        from bench.web import QUERIES_ONLY  # imports models: only once Django is set up
+
+        floor = next((r for r in results if r.name == QUERIES_ONLY), None)
         if floor is None:
             return share
         floor_shares = [f / h for f, h in zip(floor.rounds, health.rounds, strict=False) if h]
