@@ -66,7 +66,8 @@ class FailOpenCounter:
 
     calls: int = 0
     last_at: float | None = None  # time.time() of the last one
-    last_error: str = ""
+    last_error: str = ""  # for the log: the message can name hosts and ports
+    last_error_type: str = ""  # for /readyz, which anyone can read
     skip_until: float = 0.0  # time.monotonic(): don't try Redis before this
     _logged_at: float | None = None
     _logged_calls: int = 0
@@ -79,6 +80,7 @@ class FailOpenCounter:
             self.last_at = time.time()
             if error is not None:
                 self.last_error = f"{type(error).__name__}: {error}"[:300]
+                self.last_error_type = type(error).__name__
                 self.skip_until = now + RETRY_AFTER_SECONDS
             due = self._logged_at is None or now - self._logged_at >= LOG_EVERY_SECONDS
             if due:
@@ -99,7 +101,8 @@ class FailOpenCounter:
 
     def reset(self) -> None:
         with self._lock:
-            self.calls, self.last_at, self.last_error, self.skip_until = 0, None, "", 0.0
+            self.calls, self.last_at, self.skip_until = 0, None, 0.0
+            self.last_error = self.last_error_type = ""
             self._logged_at, self._logged_calls = None, 0
 
 
@@ -236,7 +239,7 @@ def cache_status(cache) -> tuple[bool, str]:
         ago = int(time.time() - (fail_open.last_at or time.time()))
         counted = (
             f"; {fail_open.calls} call(s) failed open in this process, the last {ago} s ago"
-            f" ({fail_open.last_error})"
+            f" ({fail_open.last_error_type})"
         )
     if not isinstance(cache, RedisCache):
         return True, f"{type(cache).__name__}, not shared over the network{counted}"
