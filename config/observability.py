@@ -23,6 +23,9 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", d
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # Paths that carry a secret: /r/<signed token>/<action>/ and the digest unsubscribe link.
 _SECRET_IN_PATH = re.compile(r"/(r|unsubscribe)/[^/]+")
+# The password-reset link, /password-reset/<user>/<token>/: Django moves the token into the
+# session and redirects to …/set-password/, but the first request's path has it.
+_RESET_TOKEN_IN_PATH = re.compile(r"(/password-reset/[^/]+/)(?!set-password(?:/|$))[^/]+")
 
 access_log = logging.getLogger("interview_relay.access")
 
@@ -33,6 +36,7 @@ _SLACK_TOKEN = re.compile(r"xox[abeoprs]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
 
 def redact(path: str) -> str:
     path = _SLACK_TOKEN.sub("xox-[redacted]", path)
+    path = _RESET_TOKEN_IN_PATH.sub(r"\1[redacted]", path)
     return _SECRET_IN_PATH.sub(lambda m: f"/{m.group(1)}/[redacted]", path)
 
 

@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from config.celery import app
 from interviews import jobs, links, workflow
@@ -196,6 +199,23 @@ def test_access_log_has_the_request_id_and_no_link_token(client, caplog):
     assert record.path == "/r/[redacted]/defer/"
     assert record.request_id == "proxy-id-12345"
     assert "SECRET-TOKEN-VALUE" not in caplog.text
+
+
+def test_access_log_has_no_password_reset_token(client, marketer, caplog):
+    """Whoever reads the logs must not be able to take over an account from them (mail
+    scanners open reset links too, so the line exists even if the colleague never did)."""
+    uid = urlsafe_base64_encode(force_bytes(marketer.pk))
+    token = default_token_generator.make_token(marketer)
+    with caplog.at_level(logging.INFO, logger="interview_relay.access"):
+        opened = client.get(reverse("password_reset_confirm", args=[uid, token]))
+        form = client.get(opened["Location"])
+    assert form.status_code == 200 and "new_password1" in form.content.decode()
+    paths = [r.path for r in caplog.records if r.name == "interview_relay.access"]
+    assert paths == [
+        f"/password-reset/{uid}/[redacted]/",
+        f"/password-reset/{uid}/set-password/",
+    ]
+    assert token not in caplog.text
 
 
 def test_a_session_expires(client, clock, marketer, settings):
