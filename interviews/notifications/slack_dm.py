@@ -37,6 +37,7 @@ from interviews.models import (
     Status,
 )
 from interviews.notifications import slack_api
+from interviews.notifications.mrkdwn import escape
 from interviews.notifications.slack_api import SlackRejected
 
 log = logging.getLogger(__name__)
@@ -58,11 +59,6 @@ def answer_label(action: str) -> str:
         "defer": _("Not now"),
         "decline": _("Decline"),
     }[action]
-
-
-def escape(text: Any) -> str:
-    """Slack's mrkdwn treats &, < and > as control characters."""
-    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _clip(text: str, limit: int = _TEXT_LIMIT) -> str:

@@ -88,6 +88,20 @@ def test_the_team_channel_gets_one_message_per_batch(add_findings, team, manager
     assert "Why they chose us: The audit trail won it." in post["text"]
 
 
+def test_a_finding_cannot_ping_the_team_channel(add_findings, team, manager):
+    with Receiver() as slack:
+        manager.slack_webhook_url = slack.url
+        manager.language = "en"
+        manager.save()
+        statement = "<!channel> read <https://evil.example|this> & more"
+        add_findings(FindingInput(kind=FindingKind.WHY_US, statement=statement))
+        jobs.process_deadlines()
+        jobs.process_deadlines()
+        (post,) = slack.posts
+    assert "<!channel>" not in post["text"] and "<https://evil" not in post["text"]
+    assert "&lt;!channel&gt; read &lt;https://evil.example|this&gt; &amp; more" in post["text"]
+
+
 def test_the_digest_tells_what_we_learned_this_week(add_findings, completed, manager, clock):
     add_findings(*BATCH)
     # The Monday after: last week's findings are in the digest.

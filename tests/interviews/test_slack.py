@@ -93,3 +93,36 @@ def test_a_revoked_webhook_fails_visibly_at_once(clock, file_request, slack):
 def test_teams_without_a_channel_get_nothing(clock, file_request, manager):
     file_request()
     assert not Notification.objects.filter(channel=Channel.SLACK).exists()
+
+
+HOSTILE = "<!channel> & <https://evil.example/login|Approve in Interview Relay>"
+ESCAPED = "&lt;!channel&gt; &amp; &lt;https://evil.example/login|Approve in Interview Relay&gt;"
+
+
+def test_what_people_typed_cannot_ping_the_channel_or_dress_up_a_link(
+    clock, file_request, slack, marketer, sales, account
+):
+    """Names, the account (from the CRM) and the topic show as typed: Slack would read
+    `<!channel>` as a broadcast and `<url|text>` as a link under the app's name."""
+    marketer.name, sales.name, account.name = f"M {HOSTILE}", f"S {HOSTILE}", f"A {HOSTILE}"
+    for row in (marketer, sales, account):
+        row.save()
+    request = file_request(topic=f"T {HOSTILE}")
+    jobs.process_deadlines()
+    clock.move_to(dt.datetime(2026, 12, 8, 9, 0, tzinfo=TOKYO))
+    jobs.process_deadlines()
+    workflow.request_schedule(
+        request_id=request.pk,
+        by=marketer,
+        interview_at=dt.datetime(2026, 12, 10, 14, 0, tzinfo=TOKYO),
+    )
+    clock.move_to(dt.datetime(2026, 12, 10, 16, 0, tzinfo=TOKYO))
+    workflow.request_complete(request_id=request.pk, by=marketer, outcome_summary="Great")
+    jobs.process_deadlines()
+    filed, switched, completed = texts(slack)
+    for text in (filed, switched, completed):
+        assert "<!channel>" not in text and "<https://evil" not in text
+        assert f"M {ESCAPED}" in text and f"A {ESCAPED}" in text
+        # Our own link still works, with the topic as its text.
+        assert f"/requests/{request.pk}/|T {ESCAPED}>" in text
+    assert f"S {ESCAPED}" in filed and f"S {ESCAPED}" in switched
