@@ -19,6 +19,11 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+# The dates people may type: period arithmetic, weeks and time zones overflow near the
+# years 1 and 9999, and nothing in this product is planned a millennium ahead.
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+
 
 def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value

@@ -20,6 +20,8 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 from rest_framework.fields import ProhibitNullCharactersValidator
 
+from interviews import dates
+
 # No NUL anywhere (a database text column cannot hold one). Text that may be blank says
 # so in the schema as a second choice (`maxLength: 0`, written by drf-spectacular in a
 # `oneOf`), so this pattern must not match the empty string, or "" would match both.
@@ -156,8 +158,7 @@ class RangedDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
-EARLIEST_DATE = dt.date(2000, 1, 1)
-LATEST_DATE = dt.date(2999, 12, 31)
+EARLIEST_DATE, LATEST_DATE = dates.EARLIEST, dates.LATEST
 
 
 def _in_range(value: dt.date) -> None:

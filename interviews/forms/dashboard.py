@@ -14,14 +14,11 @@ from accounts.models import OWNER_DEPARTMENTS, User
 from interviews import calendar, permissions
 from interviews.dashboard import Scope, team_scoping_enabled
 from interviews.dashboard.scope import default_period
+from interviews.forms.common import RangedDateField
 from interviews.forms.widgets import PlainSelect
 from interviews.models import Purpose
 
 MAX_PERIOD_DAYS = 3 * 366
-
-
-EARLIEST = dt.date(2000, 1, 1)
-LATEST = dt.date(2999, 12, 31)
 
 
 class DashboardFilterForm(forms.Form):
@@ -32,11 +29,11 @@ class DashboardFilterForm(forms.Form):
         label=_("Owner"), coerce=int, required=False, empty_value=None, widget=PlainSelect
     )
     purpose = forms.ChoiceField(label=_("Purpose"), required=False, widget=PlainSelect)
-    start = forms.DateField(
+    start = RangedDateField(
         label=pgettext_lazy("start of a period", "From"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    end = forms.DateField(
+    end = RangedDateField(
         label=pgettext_lazy("end of a period", "To"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -90,11 +87,6 @@ class DashboardFilterForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        for name, value in (("start", start), ("end", end)):
-            # Period arithmetic (weeks, time zones) overflows near year 1 and 9999.
-            if value and not (EARLIEST <= value <= LATEST):
-                self.add_error(name, _("Please choose a date between 2000 and 2999."))
-                start = end = None
         if start and end:
             if start > end:
                 self.add_error("end", _("The end date must be on or after the start date."))

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from interviews import dates, workflow
+from interviews.forms.common import RangedDateField
 from interviews.forms.widgets import PlainRadioSelect
 from interviews.models import ReasonCategory
 from interviews.workflow.base import REASON_MAX_LENGTH
@@ -45,7 +46,7 @@ class ApproveForm(forms.Form):
 
 
 class DeferForm(forms.Form):
-    until = forms.DateField(label=_("Ask me again on"))
+    until = RangedDateField(label=_("Ask me again on"))
     reason_category = forms.ChoiceField(
         label=_("Why not now?"), choices=ReasonCategory.choices, widget=PlainRadioSelect
     )
@@ -73,7 +74,7 @@ class DeclineForm(forms.Form):
         label=_("Why decline?"), choices=ReasonCategory.choices, widget=PlainRadioSelect
     )
     reason = _reason_field(_("A few words for marketing"))
-    pause_account_until = forms.DateField(
+    pause_account_until = RangedDateField(
         label=_("And pause requests for this account until (optional)"),
         required=False,
         widget=_date_input(),
@@ -89,7 +90,7 @@ class DeclineForm(forms.Form):
 
 
 class SensitiveForm(forms.Form):
-    until = forms.DateField(label=_("Pause new requests until"), widget=_date_input())
+    until = RangedDateField(label=_("Pause new requests until"), widget=_date_input())
     reason = _reason_field(_("Why (marketing sees this)"))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from interviews.forms.common import date_input
+from interviews.forms.common import RangedDateField, date_input
 from interviews.models import Candidate, InterviewRequest, Purpose
 from interviews.workflow.base import REASON_MAX_LENGTH
 
@@ -23,7 +23,7 @@ class EditRequestForm(forms.Form):
         queryset=Candidate.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    needed_by = forms.DateField(label=_("Content needed by"), required=False, widget=date_input())
+    needed_by = RangedDateField(label=_("Content needed by"), required=False, widget=date_input())
     note_to_owner = forms.CharField(
         label=_("Note to the owner"),
         required=False,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
 from interviews import permissions, selectors, workflow
-from interviews.forms.common import date_input
+from interviews.forms.common import RangedDateField, date_input
 from interviews.models import Candidate, Purpose
 from interviews.workflow.base import REASON_MAX_LENGTH
 
@@ -78,7 +78,7 @@ class FilingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("One per line. The owner sees them before deciding."),
     )
-    needed_by = forms.DateField(label=_("Content needed by"), required=False, widget=date_input())
+    needed_by = RangedDateField(label=_("Content needed by"), required=False, widget=date_input())
     note_to_owner = forms.CharField(
         label=_("Note to the owner"),
         required=False,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
 from interviews import selectors
+from interviews.forms.common import plain_number
 from interviews.forms.people import PersonChoiceField
 from interviews.forms.widgets import PlainSelect
 from interviews.models import Purpose, Status
@@ -70,9 +71,9 @@ class RequestFilterForm(forms.Form):
         # search box. The field still takes an account id (links from an account's page) and
         # then offers just that account, so the choice shows and can be undone.
         accounts = selectors.accounts_for_filter(user)
-        chosen = self.data.get("account") if self.is_bound else None
-        if chosen and str(chosen).isdigit() and len(str(chosen)) < 19:
-            self.fields["account"].queryset = accounts.filter(pk=int(chosen))
+        chosen = plain_number(self.data.get("account"), max_digits=18) if self.is_bound else None
+        if chosen:
+            self.fields["account"].queryset = accounts.filter(pk=chosen)
         else:
             self.fields["account"].queryset = accounts.none()
             self.fields["account"].widget = forms.HiddenInput()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from interviews import library
-from interviews.forms.common import date_input
+from interviews.forms.common import RangedDateField, date_input, plain_number
 from interviews.forms.widgets import PlainSelect
 from interviews.models import Candidate, Finding, FindingKind, InterviewRequest, Purpose
 from interviews.workflow import FindingInput
@@ -57,8 +57,8 @@ class FindingFilterForm(forms.Form):
         empty_label=_("Any account"),
         widget=PlainSelect,
     )
-    date_from = forms.DateField(label=_("Added from"), required=False, widget=date_input())
-    date_to = forms.DateField(label=_("Added until"), required=False, widget=date_input())
+    date_from = RangedDateField(label=_("Added from"), required=False, widget=date_input())
+    date_to = RangedDateField(label=_("Added until"), required=False, widget=date_input())
     quotable = forms.BooleanField(label=_("Only quotable externally"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -68,9 +68,9 @@ class FindingFilterForm(forms.Form):
             *((name, name) for name in library.industries()),
         ]
         # Accounts are chosen from an account's page (a link), not from a list of thousands.
-        chosen = self.data.get("account") if self.is_bound else None
-        if chosen and str(chosen).isdigit() and len(str(chosen)) < 19:
-            self.fields["account"].queryset = Account.objects.filter(pk=int(chosen))
+        chosen = plain_number(self.data.get("account"), max_digits=18) if self.is_bound else None
+        if chosen:
+            self.fields["account"].queryset = Account.objects.filter(pk=chosen)
         else:
             self.fields["account"].widget = forms.HiddenInput()
 

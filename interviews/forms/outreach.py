@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from interviews.forms.common import VersionedForm, datetime_input
+from interviews.forms.common import RangedDateTimeField, VersionedForm, datetime_input
 from interviews.workflow.base import REASON_MAX_LENGTH
 
 
@@ -27,7 +27,7 @@ class ScheduleForm(VersionedForm):
 
     prefix = "schedule"
 
-    interview_at = forms.DateTimeField(label=_("Date and time"), widget=datetime_input())
+    interview_at = RangedDateTimeField(label=_("Date and time"), widget=datetime_input())
     location = forms.CharField(
         label=_("Place or video link"),
         required=False,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from interviews import library, permissions, workflow
 from interviews.csv_export import csv_response
 from interviews.errors import InvalidInput, InvalidTransition, NotAllowed
-from interviews.forms.common import add_workflow_error
+from interviews.forms.common import add_workflow_error, plain_number
 from interviews.forms.findings import (
     FindingBatch,
     FindingFilterForm,
@@ -52,8 +52,8 @@ class CappedPaginator(Paginator):
     def __init__(self, filters: library.FindingFilters, per_page: int, wanted: object = None):
         super().__init__(library.findings(filters), per_page)
         self.filters = filters
-        number = str(wanted or 1)
-        low = (int(number) - 1) * per_page if number.isdigit() and len(number) < 7 else 0
+        number = plain_number(wanted or 1, max_digits=6)
+        low = (number - 1) * per_page if number else 0
         # Past the cap there is no page (the paginator shows the last one instead).
         self._wanted_low = low if 0 <= low <= COUNT_CAP else 0
         self._ids_at: dict[int, list[int]] = {}

@@ -95,8 +95,14 @@ HOSTILE = [
     "99999999999999999999999",
     "1e309",
     "NaN",
+    # Digits to str.isdigit(), not to int(): "²", "①".
+    "²",
+    "①",
     "0001-01-01",
     "9999-12-31",
+    # Midnight of year 1 is year 0 in UTC east of Greenwich; the last minute of 9999, west.
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
     "10000-01-01",
     "2026-02-30",
     "2026-12-10T25:61",
@@ -573,6 +579,18 @@ def test_sign_in_password_reset_and_language(world, data):
 # --- Lists, filters, search, the dashboard, CRM import ---------------------------------------
 
 
+FINDING_FILTERS = (
+    "q",
+    "kind",
+    "industry",
+    "purpose",
+    "account",
+    "date_from",
+    "date_to",
+    "quotable",
+)
+
+
 @FUZZ
 @given(data=st.data())
 def test_filters_and_search(world, data):
@@ -587,18 +605,23 @@ def test_filters_and_search(world, data):
                 ("marketer", "account_list", ["q", "page"]),
                 ("marketer", "account_search", ["account_q"]),
                 ("manager", "dashboard", ["team", "owner", "purpose", "start", "end", "sort"]),
+                *(
+                    ("marketer", name, [*FINDING_FILTERS, "page"])
+                    for name in ("findings", "findings_export")
+                ),
             ]
         )
     )
     who, name, fields = target
     plausible = dict.fromkeys(fields, hostile_text)
-    if name == "dashboard":
-        # A period at the ends of the calendar once overflowed the weekly trend (a 500).
-        edges = st.sampled_from(["0001-01-01", "1999-12-31", "3000-01-01", "9999-12-31"])
-        plausible |= {
-            "start": st.one_of(edges, near_dates()),
-            "end": st.one_of(edges, near_dates()),
-        }
+    # Dates at the ends of the calendar once overflowed the weekly trend and the findings'
+    # day boundaries (500s).
+    edges = st.sampled_from(["0001-01-01", "1999-12-31", "3000-01-01", "9999-12-31"])
+    plausible |= {
+        name: st.one_of(edges, near_dates())
+        for name in ("start", "end", "date_from", "date_to")
+        if name in fields
+    }
     query = data.draw(form(plausible))
     headers = (
         {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"} if data.draw(st.booleans()) else {}
