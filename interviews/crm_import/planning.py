@@ -281,7 +281,37 @@ def plan_owners(rows: list[Row]) -> list[Outcome]:
             outcome.changes["reports_to"] = (current_manager, manager_email)
             outcome.action = "update"
         outcomes.append(outcome)
+    _reject_reports_of_rejected_managers(outcomes, existing)
     return outcomes
+
+
+def _reject_reports_of_rejected_managers(outcomes: list[Outcome], existing: dict) -> None:
+    """A manager who is new in this file exists after the import only if their own line
+    is imported. Whoever reports to a manager whose line is refused is refused too, and so
+    on up a chain (each round refuses at least one more line, or stops)."""
+    lines: dict[str, int] = {}
+    for o in outcomes:
+        lines.setdefault(o.key, o.line)
+    while True:
+        imported = {o.key for o in outcomes if o.action != "reject"}
+        missing = [
+            (index, o)
+            for index, o in enumerate(outcomes)
+            if o.action != "reject"
+            and o.manager_email
+            and o.manager_email not in existing
+            and o.manager_email not in imported
+        ]
+        if not missing:
+            return
+        for index, o in missing:
+            reason = _("manager %(email)s is not imported: see line %(line)d") % {
+                "email": o.manager_email,
+                "line": lines[o.manager_email],
+            }
+            outcomes[index] = Outcome(
+                o.line, o.key, "reject", reasons=[reason], manager_email=o.manager_email
+            )
 
 
 def plan_contacts(rows: list[Row]) -> list[Outcome]:

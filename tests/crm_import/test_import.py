@@ -212,3 +212,28 @@ def test_an_owner_change_moves_open_requests_with_a_fresh_window(clock, people, 
     kinds = {(m.to[0], m.extra_headers["X-Interview-Relay-Kind"]) for m in mail.outbox}
     assert ("olivia.brown@example.com", NotificationKind.NEW_REQUEST) in kinds
     assert ("kenta.sato@example.com", NotificationKind.REASSIGNED_FROM) in kinds
+
+
+def test_reports_of_a_refused_new_manager_are_refused_with_the_line_to_fix(manager):
+    """The preview once offered to create Dana, reporting to a boss whose own line was
+    refused; confirming then failed with a 500 and imported nothing."""
+    csv = (
+        b"Email,Full Name,Department,Manager: Email\n"
+        b"boss@example.org,Boss,Zoo keeping,\n"  # line 2: refused, unknown department
+        b"dana@example.org,Dana,sales,boss@example.org\n"  # reports to the refused boss
+        b"eli@example.org,Eli,sales,dana@example.org\n"  # reports to Dana: refused in turn
+        b"fay@example.org,Fay,sales,manager@example.com\n"  # an existing manager: imported
+    )
+    preview = run_import(csv, kind="owners", layout="salesforce", by=manager, dry_run=True)
+    lines = by_line(preview)
+    assert preview.counts == {"create": 1, "update": 0, "unchanged": 0, "reject": 3}
+    assert lines[3].reasons == ["manager boss@example.org is not imported: see line 2"]
+    assert lines[4].reasons == ["manager dana@example.org is not imported: see line 3"]
+    with translation.override("ja"):
+        japanese = run_import(csv, kind="owners", layout="salesforce", by=manager, dry_run=False)
+    assert by_line(japanese)[3].reasons == [
+        "マネージャー boss@example.org は取り込まれません（2行目を参照）"
+    ]
+    fay = User.objects.get(email="fay@example.org")
+    assert fay.reports_to == manager
+    assert not User.objects.filter(email__in=["boss@example.org", "dana@example.org"]).exists()
