@@ -79,7 +79,7 @@ def read_token(token: str) -> ActionLink | LinkProblem:
         return LinkProblem.MALFORMED
     try:
         return ActionLink(int(payload["r"]), int(payload["u"]), int(payload["v"]))
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # int(1e400) overflows
         return LinkProblem.MALFORMED
 
 
@@ -88,7 +88,7 @@ def read_expired_token(token: str) -> ActionLink | None:
     try:
         payload = signing.loads(token, salt=SALT, max_age=None)
         return ActionLink(int(payload["r"]), int(payload["u"]), int(payload["v"]))
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
         return None
 
 

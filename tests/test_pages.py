@@ -91,6 +91,8 @@ def test_dev_mailbox_shows_sent_email_only_in_debug(client, clock, file_request,
     html = client.get(reverse("dev_mailbox_html", args=[stored.id]))
     assert html.status_code == 200 and "default-src 'none'" in html["Content-Security-Policy"]
     assert client.get(reverse("dev_mailbox_message", args=["..-etc-passwd"])).status_code == 404
+    # Longer than a file name may be: not found, not an OSError.
+    assert client.get(reverse("dev_mailbox_message", args=["A" * 3000])).status_code == 404
 
     # From another machine only staff may look (the demo may listen on 0.0.0.0).
     assert client.get(reverse("dev_mailbox"), REMOTE_ADDR="192.168.1.20").status_code == 404

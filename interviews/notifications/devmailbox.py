@@ -73,8 +73,9 @@ def list_mail(limit: int = 200) -> list[StoredMail]:
 
 
 def get_mail(mail_id: str) -> StoredMail | None:
-    # Only names this backend wrote: no path tricks through the URL.
-    if not all(c.isalnum() or c == "-" for c in mail_id):
+    # Only names this backend wrote: no path tricks through the URL, and no name longer
+    # than the file system takes.
+    if len(mail_id) > 100 or not all(c.isascii() and (c.isalnum() or c == "-") for c in mail_id):
         return None
     path = mailbox_dir() / f"{mail_id}.eml"
     return _read(path) if path.is_file() else None

@@ -47,7 +47,7 @@ def read_unsubscribe_token(token: str) -> User | None:
     try:
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         user_id = int(payload["u"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
         return None
     return User.objects.filter(pk=user_id).first()
 

@@ -71,8 +71,15 @@ def _first_time(body: bytes) -> bool:
         return True
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A part of Slack's payload that should be an object. The body is signed, so it is
+    Slack's, but a shape we do not expect is ignored rather than answered with a 500
+    (which Slack retries and shows the person as an error)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _person(payload: dict[str, Any]) -> User | None:
-    slack_id = str((payload.get("user") or {}).get("id") or "")
+    slack_id = str(_object(payload.get("user")).get("id") or "")
     if not slack_id:
         return None
     return User.objects.filter(slack_user_id=slack_id, is_active=True).first()
@@ -133,8 +140,8 @@ class _Reply:
     """Ephemeral replies to the person who clicked, in their language, after the ack."""
 
     def __init__(self, payload: dict[str, Any]) -> None:
-        self.channel = str((payload.get("channel") or {}).get("id") or "")
-        self.user = str((payload.get("user") or {}).get("id") or "")
+        self.channel = str(_object(payload.get("channel")).get("id") or "")
+        self.user = str(_object(payload.get("user")).get("id") or "")
 
     def __call__(self, text: str) -> None:
         if self.channel and self.user:
@@ -142,8 +149,8 @@ class _Reply:
 
 
 def _block_action(payload: dict[str, Any]) -> None:
-    actions = payload.get("actions") or []
-    if not actions or not isinstance(actions[0], dict):
+    actions = payload.get("actions")
+    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
         return
     action_id = str(actions[0].get("action_id") or "")
     answer = action_id.removeprefix(slack_dm.ACTION_PREFIX)
@@ -223,11 +230,11 @@ def _open_modal(
 
 
 def _selected(values: dict[str, Any], block: str) -> Any:
-    element = (values.get(block) or {}).get(block) or {}
+    element = _object(_object(values.get(block)).get(block))
     if "selected_date" in element:
         return element["selected_date"]
     if "selected_option" in element:
-        return (element["selected_option"] or {}).get("value")
+        return _object(element["selected_option"]).get("value")
     return element.get("value")
 
 
@@ -251,7 +258,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _view_submission(payload: dict[str, Any]) -> HttpResponse:
-    view = payload.get("view") or {}
+    view = _object(payload.get("view"))
     action = str(view.get("callback_id") or "").removeprefix(slack_dm.MODAL_CALLBACK_PREFIX)
     target = slack_dm.read_button_value(str(view.get("private_metadata") or ""))
     if target is None:
@@ -269,7 +276,7 @@ def _view_submission(payload: dict[str, Any]) -> HttpResponse:
             return _notice(_("Nothing changed"), _("This interview request no longer exists."))
         if not permissions.can_decide(person, interview):
             return _notice(_("Not allowed"), _refusal_text())
-        values = (view.get("state") or {}).get("values") or {}
+        values = _object(_object(view.get("state")).get("values"))
         try:
             DECISION_FUNCTIONS[action](
                 request_id=interview.pk,
@@ -296,7 +303,7 @@ def _note_submission(
     person = _person(payload)
     if person is None:
         return _notice(_("Not linked"), _unknown_person_text())
-    values = (view.get("state") or {}).get("values") or {}
+    values = _object(_object(view.get("state")).get("values"))
     with translation.override(person.language):
         try:
             workflow.comment_add(
@@ -334,7 +341,7 @@ def events(request: HttpRequest) -> HttpResponse:
     if payload.get("type") == "url_verification":
         return JsonResponse({"challenge": str(payload.get("challenge") or "")})
     if _first_time(request.body):
-        kind = str((payload.get("event") or {}).get("type") or "")
+        kind = str(_object(payload.get("event")).get("type") or "")
         if kind in ("app_uninstalled", "tokens_revoked"):
             log.warning(
                 "Slack reports %s for team %s: remove SLACK_BOT_TOKEN or reinstall the app.",

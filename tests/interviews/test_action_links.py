@@ -9,10 +9,11 @@ import datetime as dt
 import re
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
+from django.urls import reverse
 
-from interviews import jobs, workflow
+from interviews import jobs, links, workflow
 from interviews.models import EventKind, InterviewRequest, NotificationKind, ReasonCategory, Status
 from tests.conftest import TOKYO
 from tests.factories import AccountFactory, CandidateFactory
@@ -281,3 +282,11 @@ def test_the_go_ahead_tells_the_marketer_whom_to_contact(client, emailed, market
     jobs.process_deadlines()
     (decided,) = sent_to(marketer.email, NotificationKind.DECIDED)
     assert f"{candidate.name} ({candidate.title}) <{candidate.email}>" in decided.body
+
+
+def test_a_link_signed_with_our_key_but_an_infinite_number_is_malformed(client, sales):
+    """Only someone with the secret key can make one; still a 400 page, not a 500."""
+    token = signing.dumps({"r": float("inf"), "u": sales.pk, "v": 1}, salt=links.SALT)
+    response = client.get(reverse("action_link", args=[token, "defer"]))
+    assert response.status_code == 400
+    assert links.read_expired_token(token) is None

@@ -496,9 +496,10 @@ def _tokens(world) -> st.SearchStrategy[str]:
         st.builds(lambda s: body + ":" + s, st.text("abcdefABCDEF0123456789-_", max_size=60)),
         st.builds(  # a payload we made up, signed with the real key and salt but wrong types
             lambda r, u, v: signing.dumps({"r": r, "u": u, "v": v}, salt=links.SALT),
-            st.one_of(st.integers(), st.text(max_size=5), st.none()),
-            st.one_of(st.integers(), st.just(owner.pk)),
-            st.one_of(st.integers(), st.lists(st.integers(), max_size=2)),
+            # Floats include infinity, which int() cannot take (OverflowError).
+            st.one_of(st.integers(), st.floats(), st.text(max_size=5), st.none()),
+            st.one_of(st.integers(), st.floats(), st.just(owner.pk)),
+            st.one_of(st.integers(), st.floats(), st.lists(st.integers(), max_size=2)),
         ),
         st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:"),
     )

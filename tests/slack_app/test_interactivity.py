@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from urllib.parse import urlencode
 
 import pytest
 
@@ -375,3 +376,53 @@ def test_with_the_broker_down_the_stale_click_is_still_explained(slack, asked, s
     assert post_signed(click(asked, "decline", version=seen)).status_code == 200
     (reply,) = slack.of("chat.postEphemeral")
     assert "Nothing was changed" in reply["text"]
+
+
+ODD_SHAPES = [
+    {
+        "type": "block_actions",
+        "user": "U0SALES",
+        "channel": "D1",
+        "actions": [{"action_id": "answer:owner_go_ahead", "value": '{"r": 1, "v": 1}'}],
+    },
+    {"type": "block_actions", "user": {"id": "U0SALES"}, "actions": {"action_id": "x"}},
+    {"type": "block_actions", "user": {"id": "U0SALES"}, "actions": 7},
+    {"type": "block_actions", "user": [], "actions": ["answer:owner_go_ahead"]},
+    {
+        "type": "block_actions",
+        "user": {"id": "U0SALES"},
+        "channel": "D1",
+        "actions": [{"action_id": "answer:owner_go_ahead", "value": '{"r": 1e400, "v": 1}'}],
+    },
+    {"type": "view_submission", "user": {"id": "U0SALES"}, "view": "x"},
+    {
+        "type": "view_submission",
+        "user": {"id": "U0SALES"},
+        "view": {"callback_id": "answer:decline", "private_metadata": "{}", "state": {"values": 1}},
+    },
+    {
+        "type": "view_submission",
+        "user": {"id": "U0SALES"},
+        "view": {"callback_id": "answer:decline", "private_metadata": "{}", "state": []},
+    },
+]
+
+
+@pytest.mark.parametrize("payload", ODD_SHAPES)
+def test_a_signed_payload_of_an_unexpected_shape_changes_nothing(slack, asked, payload):
+    """Only Slack can sign, but a shape we do not expect is ignored, not a 500 (which Slack
+    retries and shows the person as an error)."""
+    if payload["type"] == "view_submission" and isinstance(payload["view"], dict):
+        payload["view"]["private_metadata"] = json.dumps({"r": asked.pk, "v": asked.version})
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    assert post_signed(body).status_code == 200
+    asked.refresh_from_db()
+    assert asked.status == Status.AWAITING_OWNER
+
+
+@pytest.mark.parametrize("event", ["x", [], None, {"type": ["app_uninstalled"]}])
+def test_a_signed_event_of_an_unexpected_shape_is_acknowledged(slack, event):
+    body = json.dumps({"type": "event_callback", "event": event}).encode()
+    assert (
+        post_signed(body, path="/slack/events/", content_type="application/json").status_code == 200
+    )
