@@ -31,6 +31,18 @@ def texts(receiver) -> list[str]:
     return [post["text"] for post in receiver.posts]
 
 
+def _interview_and_complete(clock, request, marketer) -> None:
+    """The interview two days after the switch, then its outcome, and the posts sent."""
+    workflow.request_schedule(
+        request_id=request.pk,
+        by=marketer,
+        interview_at=dt.datetime(2026, 12, 10, 14, 0, tzinfo=TOKYO),
+    )
+    clock.move_to(dt.datetime(2026, 12, 10, 16, 0, tzinfo=TOKYO))
+    workflow.request_complete(request_id=request.pk, by=marketer, outcome_summary="Great")
+    jobs.process_deadlines()
+
+
 def test_a_new_request_a_switch_and_a_completion_are_posted_once(
     clock, file_request, slack, sales, marketer
 ):
@@ -45,14 +57,7 @@ def test_a_new_request_a_switch_and_a_completion_are_posted_once(
     jobs.process_deadlines()
     assert "now contacts Acme KK directly" in texts(slack)[1]
 
-    workflow.request_schedule(
-        request_id=request.pk,
-        by=marketer,
-        interview_at=dt.datetime(2026, 12, 10, 14, 0, tzinfo=TOKYO),
-    )
-    clock.move_to(dt.datetime(2026, 12, 10, 16, 0, tzinfo=TOKYO))
-    workflow.request_complete(request_id=request.pk, by=marketer, outcome_summary="Great")
-    jobs.process_deadlines()
+    _interview_and_complete(clock, request, marketer)
     assert "Interview with Acme KK completed" in texts(slack)[2]
     assert len(slack.posts) == 3  # one channel, even though marketer and owner share it
 
@@ -111,14 +116,7 @@ def test_what_people_typed_cannot_ping_the_channel_or_dress_up_a_link(
     jobs.process_deadlines()
     clock.move_to(dt.datetime(2026, 12, 8, 9, 0, tzinfo=TOKYO))
     jobs.process_deadlines()
-    workflow.request_schedule(
-        request_id=request.pk,
-        by=marketer,
-        interview_at=dt.datetime(2026, 12, 10, 14, 0, tzinfo=TOKYO),
-    )
-    clock.move_to(dt.datetime(2026, 12, 10, 16, 0, tzinfo=TOKYO))
-    workflow.request_complete(request_id=request.pk, by=marketer, outcome_summary="Great")
-    jobs.process_deadlines()
+    _interview_and_complete(clock, request, marketer)
     filed, switched, completed = texts(slack)
     for text in (filed, switched, completed):
         assert "<!channel>" not in text and "<https://evil" not in text
