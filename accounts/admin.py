@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
+from config.admin_filters import LookupSafeAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(LookupSafeAdmin, DjangoUserAdmin):
     ordering = ["name"]
     list_display = [
         "email",
@@ -48,7 +49,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(LookupSafeAdmin):
     list_display = ["name", "crm_id", "domain", "owner", "sensitive_until", "updated_at"]
     list_filter = ["owner__department", ("sensitive_until", admin.EmptyFieldListFilter)]
     search_fields = ["name", "crm_id", "domain", "owner__name", "owner__email"]

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_filters import LookupSafeAdmin
 from interviews.models import (
     Candidate,
     InterviewRequest,
@@ -16,7 +17,7 @@ from interviews.notifications import outbox
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(LookupSafeAdmin):
     list_display = ["name", "title", "email", "account", "last_interviewed_on"]
     list_filter = [("last_interviewed_on", admin.EmptyFieldListFilter)]
     search_fields = ["name", "email", "title", "account__name", "crm_id"]
@@ -37,7 +38,7 @@ class RequestEventInline(admin.TabularInline):
 
 
 @admin.register(InterviewRequest)
-class InterviewRequestAdmin(admin.ModelAdmin):
+class InterviewRequestAdmin(LookupSafeAdmin):
     list_display = [
         "id",
         "account",
@@ -114,7 +115,7 @@ class InterviewRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestEvent)
-class RequestEventAdmin(admin.ModelAdmin):
+class RequestEventAdmin(LookupSafeAdmin):
     list_display = ["created_at", "request", "kind", "actor", "from_status", "to_status"]
     list_filter = ["kind", "to_status"]
     search_fields = ["request__account__name", "actor__name"]
@@ -133,7 +134,7 @@ class RequestEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(LookupSafeAdmin):
     list_display = [
         "created_at",
         "kind",

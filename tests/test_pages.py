@@ -136,6 +136,25 @@ def test_admin_lists_every_model(admin_client, clock, file_request, model):
         assert admin_client.get(f"/admin/{model}/add/").status_code == 403
 
 
+@pytest.mark.parametrize(
+    "model, field",
+    [
+        ("accounts/user", "date_joined"),
+        ("accounts/account", "created_at"),
+        ("interviews/candidate", "created_at"),
+        ("interviews/interviewrequest", "created_at"),
+        ("interviews/requestevent", "created_at"),
+        ("interviews/notification", "created_at"),
+    ],
+)
+@pytest.mark.parametrize("lookup", ["__year=-1", "__year=99999999999999999999", "__gte=0001-01-01"])
+def test_an_admin_list_filtered_past_the_calendar_says_so(admin_client, model, field, lookup):
+    """Django applies such filters only when counting the list, after its own check."""
+    response = admin_client.get(f"/admin/{model}/?{field}{lookup}")
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+    assert admin_client.get(response["Location"]).status_code == 200
+
+
 def test_email_addresses_are_one_account_whatever_their_case(client, marketer):
     from django.db import IntegrityError, transaction
 
