@@ -158,15 +158,12 @@ class RangedDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
-EARLIEST_DATE, LATEST_DATE = dates.EARLIEST, dates.LATEST
-
-
 def _in_range(value: dt.date) -> None:
     day = value.date() if isinstance(value, dt.datetime) else value
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
+    if not dates.EARLIEST <= day <= dates.LATEST:
         raise serializers.ValidationError(
             _("Please choose a date between %(first)s and %(last)s.")
-            % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()}
+            % {"first": dates.EARLIEST.isoformat(), "last": dates.LATEST.isoformat()}
         )
 
 

@@ -37,7 +37,8 @@ def post_signed(
     return (client or Client()).post(path, data=body, content_type=content_type, headers=headers)
 
 
-def _form(payload: dict) -> bytes:
+def form_body(payload: dict) -> bytes:
+    """Any payload as Slack posts it: form-encoded under `payload`."""
     return urlencode({"payload": json.dumps(payload)}).encode()
 
 
@@ -55,7 +56,7 @@ def click(
 ) -> bytes:
     """A click on one of the four answer buttons of a direct message."""
     channel = "D" + user[1:]
-    return _form(
+    return form_body(
         {
             "type": "block_actions",
             "user": _user(user),
@@ -112,7 +113,7 @@ def submit(
         else:
             element = {"type": "plain_text_input", "value": value}
         state[block] = {block: element}
-    return _form(
+    return form_body(
         {
             "type": "view_submission",
             "team": {"id": "T1", "domain": "acme"},

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from urllib.parse import urlencode
 
 import pytest
 
@@ -14,7 +13,7 @@ from accounts.models import Department
 from interviews import jobs, workflow
 from interviews.models import EventKind, RequestEvent, Status
 from tests.factories import UserFactory
-from tests.slack_app.payloads import click, post_signed, submit
+from tests.slack_app.payloads import click, form_body, post_signed, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -414,8 +413,7 @@ def test_a_signed_payload_of_an_unexpected_shape_changes_nothing(slack, asked, p
     retries and shows the person as an error)."""
     if payload["type"] == "view_submission" and isinstance(payload["view"], dict):
         payload["view"]["private_metadata"] = json.dumps({"r": asked.pk, "v": asked.version})
-    body = urlencode({"payload": json.dumps(payload)}).encode()
-    assert post_signed(body).status_code == 200
+    assert post_signed(form_body(payload)).status_code == 200
     asked.refresh_from_db()
     assert asked.status == Status.AWAITING_OWNER
 
